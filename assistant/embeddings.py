@@ -76,6 +76,7 @@ class SentenceTransformerEmbeddings(LisaEmbeddings):
     def __init__(self, model: Any, name: str) -> None:
         self._model = model
         self.name = name
+        self._recent: dict[str, list[float]] = {}
 
     @property
     def dimension(self) -> int:
@@ -90,7 +91,14 @@ class SentenceTransformerEmbeddings(LisaEmbeddings):
         return [[float(x) for x in row] for row in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        """Queries repeat within one ask (retrieval, then sentence ranking): cache a few."""
+        cached = self._recent.get(text)
+        if cached is None:
+            cached = self.embed_documents([text])[0]
+            self._recent[text] = cached
+            if len(self._recent) > 64:
+                self._recent.pop(next(iter(self._recent)))
+        return cached
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])

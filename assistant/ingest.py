@@ -22,6 +22,9 @@ from assistant.embeddings import LisaEmbeddings
 from assistant.settings import Settings
 from assistant.store import GuidanceStore, Manifest, writer_lock
 
+# Bump when parsing or chunking changes what a file turns into: every file is re-chunked.
+PIPELINE_VERSION = 2
+
 FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
 
 
@@ -95,8 +98,11 @@ def ingest_paths(
     report = IngestReport(dry_run=dry_run)
     files, folders = discover(paths)
     manifest = Manifest.load(settings.manifest_path)
-    if manifest.embedding_model and manifest.embedding_model != embeddings.name:
-        rebuild = True  # vectors from another model cannot be mixed in
+    pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
+    if manifest.files and (
+        manifest.embedding_model != embeddings.name or manifest.pipeline != pipeline
+    ):
+        rebuild = True  # vectors from another model or chunks from another chunker can't mix
     plan: list[tuple[str, Path, str]] = []
     for source, path in files.items():
         if not path.exists():
@@ -156,6 +162,7 @@ def _apply(
         parsed.append((source, digest, chunks, {**doc.metadata, "title": doc.title}, status))
     tick = progress(sum(len(p[2]) for p in parsed)) if progress else None
     manifest.embedding_model = embeddings.name
+    manifest.pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
     for source, digest, chunks, meta, status in parsed:
         store.add(chunks, meta, on_batch=tick)
         keep = {c.id for c in chunks}

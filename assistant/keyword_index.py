@@ -51,13 +51,19 @@ class KeywordIndex:
         avg = float(lengths.mean()) if self.size else 1.0
         norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
         self._index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._idf: dict[str, float] = {}
         for term, plist in postings.items():
             docs = np.fromiter((d for d, _ in plist), dtype=np.int64, count=len(plist))
             tfs = np.fromiter((t for _, t in plist), dtype=np.float32, count=len(plist))
             idf = math.log(1 + (self.size - len(plist) + 0.5) / (len(plist) + 0.5))
+            self._idf[term] = idf
             weights = idf * tfs * (k1 + 1) / (tfs + norm[docs])
             self._index[term] = (docs, weights.astype(np.float32))
         self.vocabulary = frozenset(self._index)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; unseen terms get the rarest weight."""
+        return self._idf.get(term, math.log(1 + (self.size + 0.5) / 0.5))
 
     def scores(self, query: str) -> np.ndarray:
         total = np.zeros(self.size, dtype=np.float32)

@@ -97,14 +97,22 @@ def _table_block(rows: list[tuple[str, ...]], page: int | None) -> Block:
 
 
 def render_table(rows: tuple[tuple[str, ...], ...]) -> str:
-    """One line per row, each cell labelled with its column header."""
+    """One line per record, each cell labelled with its header.
+
+    A table wider than it is tall (records run across the columns, as in a
+    spectrum or a comparison) is read column by column, so each line still
+    describes one record.
+    """
     if len(rows) < 2:
         return " | ".join(rows[0]) if rows else ""
+    width = len(rows[0])
+    if width - 1 > len(rows) - 1 and width >= 3:
+        rows = tuple(tuple(row[i] for row in rows) for i in range(width))
     header, body = rows[0], rows[1:]
     lines = []
     for row in body:
-        label = row[0] if not header[0] else f"{header[0]}: {row[0]}"
         cells = [f"{h}: {c}" for h, c in zip(header[1:], row[1:], strict=False) if c]
+        label = row[0].strip()
         lines.append(f"{label} — " + "; ".join(cells) if label else "; ".join(cells))
     return "\n".join(lines)
 

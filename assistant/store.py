@@ -188,6 +188,7 @@ class Manifest:
     """Which version of each source file the collection holds."""
 
     embedding_model: str = ""
+    pipeline: str = ""
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -202,7 +203,11 @@ class Manifest:
             ) from exc
         if raw.get("version") != MANIFEST_VERSION:
             return cls()
-        return cls(embedding_model=raw.get("embedding_model", ""), files=raw.get("files", {}))
+        return cls(
+            embedding_model=raw.get("embedding_model", ""),
+            pipeline=raw.get("pipeline", ""),
+            files=raw.get("files", {}),
+        )
 
     def save(self, path: Path) -> None:
         """Write atomically: a crash leaves the old manifest or the new, never half."""
@@ -211,6 +216,7 @@ class Manifest:
         payload = {
             "version": MANIFEST_VERSION,
             "embedding_model": self.embedding_model,
+            "pipeline": self.pipeline,
             "files": self.files,
         }
         tmp.write_text(json.dumps(payload, indent=1, sort_keys=True), encoding="utf-8")

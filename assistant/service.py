@@ -1,0 +1,170 @@
+"""``Lisa``: the one object front ends talk to (CLI, web app, evals).
+
+``build_lisa(settings)`` loads the embedding model, opens the guidance store,
+builds the hybrid retriever and the answer chain once. Library changes (adding
+or removing guidance) go through the single-writer lock and then swap in a
+fresh retriever and chain.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant import __version__
+from assistant.answer import Answer
+from assistant.backends import make_generator
+from assistant.chain import AnswerChain, Message, build_chain
+from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.generation import ExtractiveGenerator
+from assistant.embeddings import LisaEmbeddings, build_embeddings
+from assistant.ingest import IngestReport, ingest_paths
+from assistant.prompts import PromptSet, load_prompts
+from assistant.retrieval import HybridRetriever, Retrieval, load_relevance_model
+from assistant.settings import Settings
+from assistant.store import GuidanceStore, Manifest, open_store
+
+
+class LibraryError(ValueError):
+    """A library change the officer asked for cannot be made."""
+
+
+@dataclass
+class Lisa:
+    settings: Settings
+    embeddings: LisaEmbeddings
+    store: GuidanceStore
+    prompts: PromptSet
+    retriever: HybridRetriever
+    chain: AnswerChain
+    backend_label: str
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    # --- ask ----------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        return self.chain.invoke(question, history)
+
+    def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
+        return self.chain.stream(question, history)
+
+    def search(self, query: str, k: int | None = None) -> Retrieval:
+        return self.retriever.retrieve(query, k or self.settings.top_k)
+
+    # --- critique -----------------------------------------------------------
+    def critique(self, path: Path, progress: Any = None, source: str | None = None) -> Any:
+        """Score one draft (a CritiqueReport); raises DocumentError for unusable files."""
+        from assistant.critique import critique_file
+
+        return critique_file(path, self.settings, self.embeddings, self.retriever,
+                             progress=progress, source=source)
+
+    # --- library ------------------------------------------------------------
+    def library(self) -> list[dict[str, Any]]:
+        manifest = Manifest.load(self.settings.manifest_path)
+        rows = []
+        for source, entry in sorted(manifest.files.items()):
+            meta = entry.get("metadata", {})
+            rows.append(
+                {
+                    "source": source,
+                    "title": entry.get("title", source),
+                    "publisher": meta.get("publisher", ""),
+                    "date": meta.get("date", ""),
+                    "status": meta.get("status", ""),
+                    "chunks": entry.get("chunks", 0),
+                    "ingested_at": entry.get("ingested_at", ""),
+                }
+            )
+        return rows
+
+    def add_document(self, path: Path, progress: Any = None) -> IngestReport:
+        """Copy a file into the corpus folder and ingest the folder."""
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise LibraryError(
+                f"{path.name}: unsupported file type; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+            )
+        target = self.settings.corpus_dir / path.name
+        with self._lock:
+            self.settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            report = self._reingest(progress)
+            failed = [f for f in report.files if f.source == path.name and f.status == "failed"]
+            if failed:
+                target.unlink(missing_ok=True)
+                self._reingest(None)
+        return report
+
+    def remove_document(self, source: str) -> IngestReport:
+        target = (self.settings.corpus_dir / source).resolve()
+        if self.settings.corpus_dir.resolve() not in target.parents or not target.exists():
+            raise LibraryError(f"{source} is not in the guidance library")
+        with self._lock:
+            target.unlink()
+            sidecar = target.with_name(target.stem + ".meta.json")
+            sidecar.unlink(missing_ok=True)
+            return self._reingest(None)
+
+    def _reingest(self, progress: Any) -> IngestReport:
+        report = ingest_paths(
+            [self.settings.corpus_dir],
+            self.settings,
+            lambda: self.store,
+            self.embeddings,
+            progress=progress,
+        )
+        self.retriever = build_retriever(self.settings, self.store, self.embeddings)
+        self.chain = build_answer_chain(self.settings, self.retriever, self.prompts)[0]
+        return report
+
+    # --- about --------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        return {
+            "version": __version__,
+            "documents": len(self.library()),
+            "chunks": len(self.retriever),
+            "embedding_model": self.embeddings.name,
+            "backend": self.chain.generator.name,
+            "backend_label": self.backend_label,
+            "store": (
+                f"Chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.chroma_host
+                else f"Chroma on disk, {self.settings.chroma_dir}"
+            ),
+        }
+
+
+def build_retriever(
+    settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
+) -> HybridRetriever:
+    relevance = load_relevance_model(settings.prompts_dir / "relevance.json")
+    return HybridRetriever(store, embeddings, relevance, floor=settings.min_relevance)
+
+
+WARM_SENTENCE_LIMIT = 5000  # chunks; larger libraries embed sentences on first use
+
+
+def build_answer_chain(
+    settings: Settings, retriever: HybridRetriever, prompts: PromptSet
+) -> tuple[AnswerChain, str]:
+    extractive = ExtractiveGenerator(
+        retriever.keywords, retriever.embeddings.embed_documents, retriever.embeddings.embed_query
+    )
+    if len(retriever) <= WARM_SENTENCE_LIMIT:
+        extractive.warm([c.text for c in retriever.chunks])
+    generator, condenser = make_generator(settings, prompts, extractive)
+    chain = build_chain(retriever, generator, prompts, condenser, settings.top_k, extractive)
+    return chain, generator.label
+
+
+def build_lisa(settings: Settings, embeddings: LisaEmbeddings | None = None) -> Lisa:
+    """Load everything once. Raises with a clear message when something is missing."""
+    prompts = load_prompts(settings.prompts_dir)
+    embeddings = embeddings or build_embeddings(settings)
+    store = open_store(settings, embeddings)
+    retriever = build_retriever(settings, store, embeddings)
+    chain, label = build_answer_chain(settings, retriever, prompts)
+    return Lisa(settings, embeddings, store, prompts, retriever, chain, label)
