@@ -57,7 +57,7 @@ def source_key(source: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def chunk_document(

@@ -25,6 +25,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪]|\d{1,2}[.)])\s+")
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3})\.?\s+\S")
 _CITATION_HINT = re.compile(r"(\b(1[89]|20)\d\d\b|\bibid\b|\]\(|https?://|\bop\. cit)", re.I)
 _PAGE_NUMBER_LINE = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_DANGLING = frozenset(
+    "a an the and or but of to in on at for with by from as that which who our their its is are "
+    "was were be will".split()
+)
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")")
 
 
@@ -142,6 +146,8 @@ def _looks_like_heading(para: str) -> bool:
         return False
     words = para.split()
     if not 1 <= len(words) <= 12 or para.endswith(_TERMINAL) or "," in para:
+        return False
+    if len(words) > 1 and words[-1].lower() in _DANGLING:
         return False
     if _LIST_ITEM.match(para) or _PAGE_NUMBER_LINE.match(para) or para.startswith("©"):
         return False
@@ -294,22 +300,23 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
 
 def _pdf_paragraphs(lines: list[str]) -> list[str]:
-    """Group a page's lines into paragraphs: a short line ending a sentence ends one."""
-    if not lines:
-        return []
-    full = max(len(ln) for ln in lines)
+    """Group a page's lines into paragraphs.
+
+    A line that ends a sentence, or looks like a heading, closes a paragraph;
+    a list item opens one. Over-splitting is harmless (chunks pack paragraphs
+    back together); joining a heading to body text is not.
+    """
     paras: list[list[str]] = [[]]
     for i, line in enumerate(lines):
         stripped = line.strip()
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        starts_item = bool(_LIST_ITEM.match(stripped))
-        if starts_item and paras[-1]:
+        if _LIST_ITEM.match(stripped) and paras[-1]:
             paras.append([])
+        heading = _looks_like_heading(stripped) and not paras[-1] and (not nxt or nxt[0].isupper())
+        if _looks_like_heading(nxt) and paras[-1] and stripped.endswith(_TERMINAL):
+            heading = False
         paras[-1].append(stripped)
-        short = len(stripped) < 0.75 * full
-        ends = stripped.endswith(_TERMINAL)
-        heading = _looks_like_heading(stripped) and (not nxt or nxt[0].isupper())
-        if (short and ends) or heading or (short and nxt and _LIST_ITEM.match(nxt)):
+        if stripped.endswith(_TERMINAL) or heading:
             paras.append([])
     return ["\n".join(p) for p in paras if p]
 

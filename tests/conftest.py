@@ -1,0 +1,74 @@
+"""Shared fixtures. Unit tests use HashEmbedder; integration tests the real bundled model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.embeddings import HashEmbedder, LisaEmbeddings  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+def make_settings(tmp: Path, **overrides: object) -> Settings:
+    """Settings isolated in a temporary folder (never the user's data/)."""
+    values: dict[str, object] = {
+        "data_dir": tmp / "data",
+        "corpus_dir": CORPUS,
+        "prompts_dir": REPO / "prompts",
+        "feedback_path": tmp / "data" / "feedback.jsonl",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def hash_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embeddings() -> LisaEmbeddings:
+    from assistant.embeddings import build_embeddings
+
+    return build_embeddings(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def ingested_settings(
+    tmp_path_factory: pytest.TempPathFactory, real_embeddings: LisaEmbeddings
+) -> Settings:
+    """The real corpus ingested once with the real model into a temporary store."""
+    from assistant.ingest import ingest_paths
+    from assistant.store import open_store
+
+    settings = make_settings(tmp_path_factory.mktemp("lisa"))
+    report = ingest_paths(
+        [settings.corpus_dir], settings, lambda: open_store(settings, real_embeddings),
+        real_embeddings,
+    )
+    assert report.ok, report.files
+    return settings
+
+
+@pytest.fixture(scope="session")
+def lisa(ingested_settings: Settings, real_embeddings: LisaEmbeddings) -> Iterator[object]:
+    from assistant.service import build_lisa
+
+    yield build_lisa(ingested_settings, real_embeddings)
+
+
+@pytest.fixture(scope="session")
+def guidance_retriever(lisa: object) -> object:
+    return lisa.retriever  # type: ignore[attr-defined]
