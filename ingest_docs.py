@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ingest guidance documents into LISA's store.")
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus)")
     parser.add_argument("--rebuild", action="store_true", help="re-embed every file")
-    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     args = parser.parse_args(argv)
 

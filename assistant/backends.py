@@ -105,8 +105,12 @@ class OllamaChat(_StreamingChat):
 
     def _chunks(self, messages: list[dict[str, str]]) -> Iterator[str]:
         url = self.base_url.rstrip("/") + "/api/chat"
-        body = {"model": self.model, "messages": messages, "stream": True,
-                "options": {"temperature": 0}}
+        body = {
+            "model": self.model,
+            "messages": messages,
+            "stream": True,
+            "options": {"temperature": 0},
+        }
         with httpx.stream("POST", url, json=body, timeout=self.timeout) as resp:
             if resp.status_code >= 400:
                 resp.read()
@@ -158,11 +162,18 @@ def smollm2_path() -> Path:
 def make_chat_model(settings: Settings) -> BaseChatModel | None:
     if settings.backend == "openai":
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        return OpenAICompatibleChat(base_url=settings.openai_base_url, model=settings.openai_model,
-                                    api_key=key, timeout=settings.llm_timeout_s)
+        return OpenAICompatibleChat(
+            base_url=settings.openai_base_url,
+            model=settings.openai_model,
+            api_key=key,
+            timeout=settings.llm_timeout_s,
+        )
     if settings.backend == "ollama":
-        return OllamaChat(base_url=settings.ollama_url, model=settings.ollama_model,
-                          timeout=settings.llm_timeout_s)
+        return OllamaChat(
+            base_url=settings.ollama_url,
+            model=settings.ollama_model,
+            timeout=settings.llm_timeout_s,
+        )
     if settings.backend == "local":
         if importlib.util.find_spec("llama_cpp") is None:
             raise BackendError("the local backend needs llama-cpp-python: `make local-llm`")

@@ -17,7 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
 from assistant.citations import check_answer
 from assistant.generation import ExtractiveGenerator, Generator
 from assistant.guard import RequestCheck, check_request
@@ -65,6 +65,34 @@ class ChatModelCondenser:
         reply = self.model.invoke([HumanMessage(prompt)])
         text = reply.content if isinstance(reply.content, str) else ""
         return text.strip() or question
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What every answer from one turn shares."""
+
+    question: str
+    standalone: str
+    backend: str
+
+    def answer(
+        self,
+        text: str,
+        citations: list[Citation],
+        refused: bool,
+        reason: str | None,
+        **extra: Any,
+    ) -> Answer:
+        return Answer(
+            text,
+            citations,
+            refused,
+            reason,
+            self.backend,
+            question=self.question,
+            standalone_question=self.standalone,
+            **extra,
+        )
 
 
 @dataclass
@@ -164,22 +192,17 @@ class AnswerChain:
 
     # --- assembling the answer --------------------------------------------
     def _finish(self, turn: Turn) -> Answer:
-        base = {
-            "question": turn.question,
-            "standalone_question": turn.standalone,
-            "backend": self.generator.name,
-        }
+        base = _Base(turn.question, turn.standalone, self.generator.name)
         if turn.check and not turn.check.allowed:
-            template = "injection_refusal" if turn.check.kind == "injection" else None
-            text = (
-                self.prompts[template].format()
-                if template
-                else f"{turn.check.reason[0].upper()}{turn.check.reason[1:]}. "
-                "Ask me a question about Local Industrial Strategy guidance."
-                if turn.check.reason
-                else ""
-            )
-            return Answer(text, [], True, turn.check.reason, **base)
+            if turn.check.kind == "injection":
+                text = self.prompts["injection_refusal"].format()
+            else:
+                reason = turn.check.reason or "that is not a guidance question"
+                text = (
+                    f"{reason[0].upper()}{reason[1:]}. "
+                    "Ask me a question about Local Industrial Strategy guidance."
+                )
+            return base.answer(text, [], True, turn.check.reason)
         retrieval = turn.retrieval
         assert retrieval is not None
         if not self._answerable(turn):
@@ -188,29 +211,35 @@ class AnswerChain:
         checked = check_answer(turn.text, hits)
         warnings = list(turn.warnings)
         if checked.dropped_markers:
-            warnings.append(f"Dropped citation(s) to passages that were not supplied: "
-                            f"{checked.dropped_markers}.")
+            warnings.append(
+                f"Dropped citation(s) to passages that were not supplied: "
+                f"{checked.dropped_markers}."
+            )
         if checked.removed_sentences:
-            warnings.append(f"Removed {len(checked.removed_sentences)} sentence(s) the cited "
-                            "guidance does not support.")
+            warnings.append(
+                f"Removed {len(checked.removed_sentences)} sentence(s) the cited "
+                "guidance does not support."
+            )
         if not checked.citations and self.generator is not self.fallback:
             if turn.text:
-                warnings.append("The model's answer had no supported citations; showing the "
-                                "extractive answer instead.")
+                warnings.append(
+                    "The model's answer had no supported citations; showing the "
+                    "extractive answer instead."
+                )
             checked = check_answer("".join(self.fallback.stream(turn.standalone, hits)), hits)
-        return Answer(
+        return base.answer(
             checked.text,
             checked.citations,
             False,
             None,
             relevance=round(retrieval.relevance, 4),
             warnings=warnings,
-            **base,
         )
 
-    def _refusal(self, retrieval: Retrieval, base: dict[str, str]) -> Answer:
-        sections = list(dict.fromkeys(h.chunk.section_path[-1] for h in retrieval.hits
-                                      if h.chunk.section_path))[:3]
+    def _refusal(self, retrieval: Retrieval, base: _Base) -> Answer:
+        sections = list(
+            dict.fromkeys(h.chunk.section_path[-1] for h in retrieval.hits if h.chunk.section_path)
+        )[:3]
         suggestions = (
             "The closest sections LISA does cover: " + "; ".join(sections) + "."
             if sections
@@ -218,8 +247,9 @@ class AnswerChain:
         )
         reason = retrieval.reason or "no relevant guidance"
         text = self.prompts["refusal"].format(reason=reason, suggestions=suggestions)
-        return Answer(text, [], True, reason, relevance=round(retrieval.relevance, 4),
-                      suggestions=sections, **base)
+        return base.answer(
+            text, [], True, reason, relevance=round(retrieval.relevance, 4), suggestions=sections
+        )
 
     # --- public API --------------------------------------------------------
     def invoke(self, question: str, history: Sequence[Message] = ()) -> Answer:
@@ -227,8 +257,11 @@ class AnswerChain:
 
     def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
         """Yield text pieces as generated, then the final checked Answer."""
-        turn = self._retrieve(self._condense(self._guard(self._start(
-            {"question": question, "history": list(history)}))))
+        turn = self._retrieve(
+            self._condense(
+                self._guard(self._start({"question": question, "history": list(history)}))
+            )
+        )
         pieces: list[str] = []
         for piece in self._stream_text(turn):
             pieces.append(piece)

@@ -124,7 +124,9 @@ def _split(text: str, max_words: int) -> list[str]:
     for sentence in split_sentences(text):
         words = sentence.split()
         if len(words) > max_words:  # a run-on "sentence": cut by words
-            parts.extend(" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words))
+            parts.extend(
+                " ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)
+            )
             continue
         if current and len(" ".join([*current, sentence]).split()) > max_words:
             parts.append(" ".join(current))

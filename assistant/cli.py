@@ -29,8 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     critique.add_argument("files", nargs="+", type=Path)
     critique.add_argument("--format", choices=["json", "md", "html", "docx"], default="md")
     critique.add_argument("--out-dir", type=Path)
-    critique.add_argument("--compare", action="store_true",
-                          help="two versions of a draft: improved / unchanged / regressed")
+    critique.add_argument(
+        "--compare",
+        action="store_true",
+        help="two versions of a draft: improved / unchanged / regressed",
+    )
     sub.add_parser("stats", help="library and configuration summary")
     return parser
 
@@ -52,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot start LISA: {exc}", file=sys.stderr)
         return 2
     if len(lisa.retriever) == 0:
-        print("warning: the guidance library is empty: run `python ingest_docs.py`",
-              file=sys.stderr)
+        print(
+            "warning: the guidance library is empty: run `python ingest_docs.py`", file=sys.stderr
+        )
     if args.command == "search":
         print_retrieval(lisa.search(args.query, args.k), args.json)
         return 0
@@ -61,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch:
             return ask_batch(lisa, args.batch)
         answer = lisa.ask(args.question)
-        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json
-              else format_answer(answer))
+        print(
+            json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)
+            if args.json
+            else format_answer(answer)
+        )
         return 0
     if args.command == "chat":
         return chat(lisa)
@@ -71,8 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from assistant.cli_critique import run_critique
 
-    return run_critique(args.files, args.format, args.out_dir, args.compare, settings,
-                        lisa.embeddings, lisa.retriever)
+    return run_critique(
+        args.files,
+        args.format,
+        args.out_dir,
+        args.compare,
+        settings,
+        lisa.embeddings,
+        lisa.retriever,
+    )
 
 
 def print_retrieval(result: Retrieval, as_json: bool) -> None:
@@ -91,16 +105,28 @@ def print_retrieval(result: Retrieval, as_json: bool) -> None:
         for n, hit in enumerate(result.hits, start=1)
     ]
     if as_json:
-        print(json.dumps({"query": result.query, "relevant": result.relevant,
-                          "relevance": round(result.relevance, 4), "reason": result.reason,
-                          "results": rows}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "query": result.query,
+                    "relevant": result.relevant,
+                    "relevance": round(result.relevance, 4),
+                    "reason": result.reason,
+                    "results": rows,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     if not result.relevant:
         print(f"No relevant guidance (relevance {result.relevance:.2f}); closest passages:")
     for row in rows:
         page = f", p. {row['page']}" if row["page"] else ""
         print(f"{row['rank']}. [{row['score']:.4f}] {row['title']} — {row['section']}{page}")
-        print("   " + row["text"][:300].replace("\n", " ") + ("…" if len(row["text"]) > 300 else ""))
+        print(
+            "   " + row["text"][:300].replace("\n", " ") + ("…" if len(row["text"]) > 300 else "")
+        )
 
 
 def format_answer(answer: Answer) -> str:
@@ -142,5 +168,7 @@ def chat(lisa: Any) -> int:
             continue
         answer = lisa.ask(question, history)
         print("\nlisa> " + format_answer(answer))
-        history += [{"role": "user", "content": answer.standalone_question or question},
-                    {"role": "assistant", "content": answer.answer}]
+        history += [
+            {"role": "user", "content": answer.standalone_question or question},
+            {"role": "assistant", "content": answer.answer},
+        ]

@@ -106,8 +106,7 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
     if size > max_bytes:
         raise DocumentError(
             source,
-            f"the file is {size / 1_048_576:.1f} MB, over the "
-            f"{max_bytes / 1_048_576:.1f} MB limit",
+            f"the file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit",
         )
     data = path.read_bytes()
     if suffix == ".pdf":

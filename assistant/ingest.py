@@ -150,7 +150,7 @@ def _apply(
     report: IngestReport,
     progress: ProgressFactory | None,
 ) -> None:
-    parsed: list[tuple[str, str, list[Chunk], dict[str, str], str]] = []
+    parsed: list[tuple[str, str, list[Chunk], dict[str, str], FileStatus]] = []
     for source, path, digest in plan:
         try:
             doc = load_document(path, settings.max_file_bytes, source)

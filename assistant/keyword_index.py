@@ -10,23 +10,32 @@ from collections.abc import Sequence
 import numpy as np
 
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    us also may might must shall any lis liss lep leps what's whats does do tell say says said
-    guidance please much many get got need needs want wants thing things way ways""".split()
+    (
+        "a about above after again against all am an and any are as at be because been before "
+        "being below between both but by can could did do does doing down during each few for "
+        "from further had has have having he her here hers herself him himself his how i if "
+        "in into is it its itself just me more most my myself no nor not now of off on once "
+        "only or other our ours ourselves out over own same she should so some such than that "
+        "the their theirs them themselves then there these they this those through to too "
+        "under until up very was we were what when where which while who whom why will with "
+        "would you your yours yourself yourselves us also may might must shall any lis liss "
+        "lep leps what's whats does do tell say says said guidance please much many get got "
+        "need needs want wants thing things way ways "
+    ).split()
 )
 _WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
 
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match plural and verb forms."""
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ised", "ise"), ("ed", ""), ("es", "e"),
-                         ("s", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ing", ""),
+        ("ised", "ise"),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + repl
     return word

@@ -26,8 +26,8 @@ _FOOTNOTE_LINE = re.compile(r"^(\d{1,3})\.?\s+\S")
 _CITATION_HINT = re.compile(r"(\b(1[89]|20)\d\d\b|\bibid\b|\]\(|https?://|\bop\. cit)", re.I)
 _PAGE_NUMBER_LINE = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DANGLING = frozenset(
-    "a an the and or but of to in on at for with by from as that which who our their its is are "
-    "was were be will".split()
+    "a an the and or but of to in on at for with by from as that which"
+    " who our their its is are was were be will".split()
 )
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")")
 
@@ -175,8 +175,10 @@ def _tab_table(para: str) -> tuple[tuple[str, ...], ...] | None:
     lines = [ln for ln in para.splitlines() if ln.strip()]
     if len(lines) < 2 or not all("\t" in ln for ln in lines):
         return None
-    rows = [tuple(clean_inline(re.sub(r"\s+-\s+", ", ", c)).strip(" -,") for c in ln.split("\t"))
-            for ln in lines]
+    rows = [
+        tuple(clean_inline(re.sub(r"\s+-\s+", ", ", c)).strip(" -,") for c in ln.split("\t"))
+        for ln in lines
+    ]
     return tuple(rows)
 
 
@@ -206,8 +208,10 @@ def blocks_from_paragraphs(paragraphs: list[tuple[str, int | None]]) -> list[Blo
         ):
             pending_notes.append(Block("footnote", text, page=page))
             continue
-        continues = broken and not _LIST_ITEM.match(text) and (
-            text[0].islower() or bool(pending_notes) or _page_changed(blocks, page)
+        continues = (
+            broken
+            and not _LIST_ITEM.match(text)
+            and (text[0].islower() or bool(pending_notes) or _page_changed(blocks, page))
         )
         if continues:
             last = blocks[-1]
@@ -345,8 +349,7 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
                 continue
             style = (para.style.name if para.style is not None else "") or ""
             level = _docx_heading_level(style)
-            kind = "heading" if level else "text"
-            blocks.append(Block(kind, text, level))
+            blocks.append(Block("heading" if level else "text", text, level))
         elif tag == "tbl":
             table = next(tables)
             rows = [tuple(clean_inline(c.text) for c in row.cells) for row in table.rows]
@@ -365,7 +368,7 @@ def _docx_heading_level(style: str) -> int:
 
 # ------------------------------------------------------------------------ HTML
 class _HTMLBlocks(HTMLParser):
-    _SKIP = {"script", "style", "nav", "footer", "head"}
+    _SKIP = frozenset({"script", "style", "nav", "footer", "head"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -386,7 +389,8 @@ class _HTMLBlocks(HTMLParser):
             self._rows.append([])
         elif tag in {"td", "th"}:
             self._in_cell = True
-            self._rows[-1:] or self._rows.append([])
+            if not self._rows:
+                self._rows.append([])
             self._rows[-1].append("")
         elif tag == "br":
             self._buf.append(" ")

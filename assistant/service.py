@@ -20,8 +20,8 @@ from assistant.answer import Answer
 from assistant.backends import make_generator
 from assistant.chain import AnswerChain, Message, build_chain
 from assistant.documents import SUPPORTED_SUFFIXES
-from assistant.generation import ExtractiveGenerator
 from assistant.embeddings import LisaEmbeddings, build_embeddings
+from assistant.generation import ExtractiveGenerator
 from assistant.ingest import IngestReport, ingest_paths
 from assistant.prompts import PromptSet, load_prompts
 from assistant.retrieval import HybridRetriever, Retrieval, load_relevance_model
@@ -59,8 +59,9 @@ class Lisa:
         """Score one draft (a CritiqueReport); raises DocumentError for unusable files."""
         from assistant.critique import critique_file
 
-        return critique_file(path, self.settings, self.embeddings, self.retriever,
-                             progress=progress, source=source)
+        return critique_file(
+            path, self.settings, self.embeddings, self.retriever, progress=progress, source=source
+        )
 
     # --- library ------------------------------------------------------------
     def library(self) -> list[dict[str, Any]]:

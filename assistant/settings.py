@@ -24,9 +24,7 @@ class Settings(BaseSettings):
     )
 
     # --- where things live -------------------------------------------------
-    corpus_dir: Path = Field(
-        Path("corpus"), description="Folder of guidance documents to ingest."
-    )
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of guidance documents to ingest.")
     data_dir: Path = Field(
         Path("data"),
         description="Folder for the Chroma store, the ingest manifest and the writer lock.",

@@ -147,7 +147,10 @@ class GuidanceStore:
             else:
                 embedded = [list(v) for v in vectors[start : start + size]]
             self.vectorstore._collection.upsert(
-                ids=ids, embeddings=embedded, documents=texts, metadatas=metas
+                ids=ids,
+                embeddings=embedded,  # type: ignore[arg-type]
+                documents=texts,
+                metadatas=metas,  # type: ignore[arg-type]
             )
             if on_batch:
                 on_batch(len(batch))
@@ -172,7 +175,9 @@ class GuidanceStore:
         if k <= 0:
             return []
         result = self.vectorstore._collection.query(
-            query_embeddings=[list(vector)], n_results=k, include=["distances"]
+            query_embeddings=[list(vector)],  # type: ignore[arg-type]
+            n_results=k,
+            include=["distances"],
         )
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]

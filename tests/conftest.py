@@ -14,8 +14,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.embeddings import HashEmbedder, LisaEmbeddings  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.embeddings import HashEmbedder, LisaEmbeddings
+from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -55,7 +55,9 @@ def ingested_settings(
 
     settings = make_settings(tmp_path_factory.mktemp("lisa"))
     report = ingest_paths(
-        [settings.corpus_dir], settings, lambda: open_store(settings, real_embeddings),
+        [settings.corpus_dir],
+        settings,
+        lambda: open_store(settings, real_embeddings),
         real_embeddings,
     )
     assert report.ok, report.files

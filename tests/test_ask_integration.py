@@ -30,9 +30,13 @@ IN_SCOPE = [
     ("What are the cross-cutting themes DCMS thinks make a strategy succeed?", ABOUT),
     ("How should residents be brought into shaping the strategy?", PEOPLE),
     pytest.param(
-        "How can we give teenagers a say in local economic plans?", PEOPLE,
-        marks=pytest.mark.xfail(strict=True, reason="known miss: neither MiniLM nor BM25 links "
-                                "'teenagers' to the guidance's 'young people'"),
+        "How can we give teenagers a say in local economic plans?",
+        PEOPLE,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="known miss: neither MiniLM nor BM25 links "
+            "'teenagers' to the guidance's 'young people'",
+        ),
     ),
     ("How can we make sure young people have a voice in the strategy?", PEOPLE),
     ("Where do focus groups sit on the engagement spectrum?", PEOPLE),
@@ -75,8 +79,10 @@ def test_answer_cites_the_right_section(lisa, question: str, section: str) -> No
     by_id = {c.id: c for c in lisa.retriever.chunks}
     for citation in answer.citations:  # every quote is verbatim in its cited passage
         passage = "\n".join(
-            c.text for c in lisa.retriever.chunks
-            if c.source == citation.source and abs(c.position - by_id[citation.chunk_id].position) <= 2
+            c.text
+            for c in lisa.retriever.chunks
+            if c.source == citation.source
+            and abs(c.position - by_id[citation.chunk_id].position) <= 2
         )
         assert citation.quote in passage
         assert f"[{citation.id}]" in answer.answer
@@ -91,8 +97,10 @@ def test_out_of_scope_questions_are_refused(lisa, question: str) -> None:  # typ
 
 def test_follow_up_question_uses_the_conversation(lisa) -> None:  # type: ignore[no-untyped-def]
     first = lisa.ask("What does the guidance say about digital infrastructure?")
-    history = [{"role": "user", "content": first.question},
-               {"role": "assistant", "content": first.answer}]
+    history = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": first.answer},
+    ]
     follow = lisa.ask("What about rural areas?", history)
     assert not follow.refused
     assert "rural" in follow.answer.lower() and "infrastructure" in follow.answer.lower()
@@ -102,28 +110,46 @@ def test_cli_ask_json_contract(ingested_settings) -> None:  # type: ignore[no-un
     env = {**os.environ, "LISA_DATA_DIR": str(ingested_settings.data_dir)}
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "ask", "What counts as a rural area?", "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {"answer", "citations", "refused", "reason", "backend", "timing_ms"} <= set(data)
     assert data["backend"] == "extractive" and data["refused"] is False
-    assert {"id", "source", "title", "section", "page", "quote", "score"} <= set(data["citations"][0])
+    assert {"id", "source", "title", "section", "page", "quote", "score"} <= set(
+        data["citations"][0]
+    )
 
 
 def test_cli_batch_and_search(ingested_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     batch = tmp_path / "q.jsonl"
-    batch.write_text('{"id": "a", "question": "What is an anchor institution?"}\n'
-                     '{"id": "b", "question": "Who won the FA Cup in 1990?"}\n')
+    batch.write_text(
+        '{"id": "a", "question": "What is an anchor institution?"}\n'
+        '{"id": "b", "question": "Who won the FA Cup in 1990?"}\n'
+    )
     env = {**os.environ, "LISA_DATA_DIR": str(ingested_settings.data_dir)}
-    done = subprocess.run([sys.executable, "-m", "assistant", "ask", "--batch", str(batch)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--batch", str(batch)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = [json.loads(x) for x in done.stdout.splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"]
     assert lines[0]["refused"] is False and lines[1]["refused"] is True
     found = subprocess.run(
         [sys.executable, "-m", "assistant", "search", "youth councils", "--k", "3", "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     results = json.loads(found.stdout)["results"]
     assert len(results) <= 3 and results[0]["section"].endswith(PEOPLE)

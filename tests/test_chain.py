@@ -21,8 +21,9 @@ from assistant.prompts import load_prompts
 from assistant.retrieval import HybridRetriever, RelevanceModel
 from assistant.store import open_store
 
-ALWAYS = RelevanceModel(weights={"dense_top": 0, "keyword_coverage": 0, "bm25_top": 0,
-                                 "dense_margin": 0}, bias=5.0)
+ALWAYS = RelevanceModel(
+    weights={"dense_top": 0, "keyword_coverage": 0, "bm25_top": 0, "dense_margin": 0}, bias=5.0
+)
 NEVER = RelevanceModel(weights=ALWAYS.weights, bias=-5.0)
 
 
@@ -63,14 +64,18 @@ def test_extractive_answer_cites_verbatim_guidance(retriever: HybridRetriever, p
 
 
 def test_invented_citations_are_dropped_and_unsupported_sentences_removed(
-    retriever: HybridRetriever, prompts  # type: ignore[no-untyped-def]
+    retriever: HybridRetriever,
+    prompts,  # type: ignore[no-untyped-def]
 ) -> None:
     hits = retriever.retrieve("urban areas settlements 10,000 rural", 4).hits
-    true_sentence = "Urban areas are defined as settlements with populations of 10,000 or more people"
+    true_sentence = (
+        "Urban areas are defined as settlements with populations of 10,000 or more people"
+    )
     assert any(true_sentence in h.text for h in hits)
     marker = next(n for n, h in enumerate(hits, start=1) if true_sentence in h.text)
     reply = (
-        f"{true_sentence} [{marker}]. Rural areas receive £9bn a year from the Treasury [{marker}]. "
+        f"{true_sentence} [{marker}]. "
+        f"Rural areas receive £9bn a year from the Treasury [{marker}]. "
         "Every LEP must appoint a rural champion [7]."
     )
     chain = _llm_chain(retriever, prompts, [reply])
@@ -83,7 +88,8 @@ def test_invented_citations_are_dropped_and_unsupported_sentences_removed(
 
 
 def test_answer_without_supported_citations_falls_back_to_extractive(
-    retriever: HybridRetriever, prompts  # type: ignore[no-untyped-def]
+    retriever: HybridRetriever,
+    prompts,  # type: ignore[no-untyped-def]
 ) -> None:
     chain = _llm_chain(retriever, prompts, ["Anchor institutions are always banks."])
     answer = _final(chain, "What is an anchor institution?")
@@ -103,13 +109,16 @@ def test_backend_failure_is_reported_not_swallowed(retriever: HybridRetriever, p
 
 
 def test_streaming_yields_pieces_then_the_checked_answer(
-    retriever: HybridRetriever, prompts  # type: ignore[no-untyped-def]
+    retriever: HybridRetriever,
+    prompts,  # type: ignore[no-untyped-def]
 ) -> None:
     hits = retriever.retrieve("What is social impact investing?", 4).hits
     marker = next(n for n, h in enumerate(hits, 1) if "Social impact investing is" in h.text)
-    text = ("Social impact investing is the provision of finance to organisations addressing "
-            f"social needs with the explicit expectation of a measurable social, as well as "
-            f"financial, return [{marker}].")
+    text = (
+        "Social impact investing is the provision of finance to organisations addressing "
+        f"social needs with the explicit expectation of a measurable social, as well as "
+        f"financial, return [{marker}]."
+    )
     model = GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
     chain = build_chain(retriever, ChatModelGenerator(model, prompts, "openai", "m"), prompts)
     events = list(chain.stream("What is social impact investing?"))
@@ -127,7 +136,10 @@ def test_streaming_yields_pieces_then_the_checked_answer(
     ],
 )
 def test_injection_is_refused_and_the_system_prompt_never_printed(
-    retriever: HybridRetriever, prompts, question: str, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    retriever: HybridRetriever,
+    prompts,
+    question: str,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     chain = build_chain(retriever, ExtractiveGenerator(retriever.keywords), prompts)
     with caplog.at_level("WARNING", logger="lisa.guard"):
@@ -140,7 +152,9 @@ def test_injection_is_refused_and_the_system_prompt_never_printed(
 
 @pytest.mark.parametrize("question", ["hello!", "Write a poem about Leeds", "thanks"])
 def test_chitchat_and_creative_requests_are_refused(
-    retriever: HybridRetriever, prompts, question: str  # type: ignore[no-untyped-def]
+    retriever: HybridRetriever,
+    prompts,
+    question: str,  # type: ignore[no-untyped-def]
 ) -> None:
     answer = build_chain(retriever, ExtractiveGenerator(retriever.keywords), prompts).invoke(
         question
@@ -149,7 +163,8 @@ def test_chitchat_and_creative_requests_are_refused(
 
 
 def test_below_the_relevance_floor_the_answer_says_so(
-    retriever: HybridRetriever, prompts  # type: ignore[no-untyped-def]
+    retriever: HybridRetriever,
+    prompts,  # type: ignore[no-untyped-def]
 ) -> None:
     strict = HybridRetriever(retriever.store, retriever.embeddings, NEVER)
     answer = build_chain(strict, ExtractiveGenerator(strict.keywords), prompts).invoke(
@@ -161,8 +176,10 @@ def test_below_the_relevance_floor_the_answer_says_so(
 
 
 def test_follow_up_is_condensed_with_the_conversation() -> None:
-    history = [{"role": "user", "content": "What does the guidance say about digital infrastructure?"},
-               {"role": "assistant", "content": "..."}]
+    history = [
+        {"role": "user", "content": "What does the guidance say about digital infrastructure?"},
+        {"role": "assistant", "content": "..."},
+    ]
     standalone = HeuristicCondenser().condense("What about rural areas?", history)
     assert "digital infrastructure" in standalone and "rural areas" in standalone
     assert HeuristicCondenser().condense("Define an anchor institution precisely", []) == (
@@ -183,8 +200,9 @@ def test_prompts_are_validated(tmp_path: Path) -> None:
     from assistant.prompts import PromptError
 
     real = (REPO / "prompts" / "prompts.yaml").read_text()
-    (tmp_path / "prompts.yaml").write_text(real.replace("variables: [history, question]",
-                                                        "variables: [history]"))
+    (tmp_path / "prompts.yaml").write_text(
+        real.replace("variables: [history, question]", "variables: [history]")
+    )
     with pytest.raises(PromptError, match="undeclared variable"):
         load_prompts(tmp_path)
     (tmp_path / "prompts.yaml").write_text("refusal:\n  variables: []\n  template: hi\n")

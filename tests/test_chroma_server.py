@@ -33,9 +33,18 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
     port = _free_port()
     chroma = Path(sys.executable).with_name("chroma")
     proc = subprocess.Popen(
-        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port),
-         "--path", str(tmp_path / "server-data")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(chroma),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--path",
+            str(tmp_path / "server-data"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -63,8 +72,9 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_server
     assert not settings.chroma_dir.exists()  # nothing went to the on-disk store
     store = open_store(settings, embedder)
     assert store.count() == report.total_chunks
-    retriever = HybridRetriever(store, embedder,
-                                load_relevance_model(settings.prompts_dir / "relevance.json"))
+    retriever = HybridRetriever(
+        store, embedder, load_relevance_model(settings.prompts_dir / "relevance.json")
+    )
     hits = retriever.retrieve("anchor institutions universities theatres sports clubs", 3).hits
     assert hits and hits[0].chunk.section_path[-1].startswith("Designing the LIS")
     again = ingest_paths(

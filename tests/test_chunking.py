@@ -5,7 +5,9 @@ from pathlib import Path
 from assistant.chunking import chunk_document
 from assistant.documents import Block, Document, load_document
 
-CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "connected-growth-part1-process.md"
+CORPUS_FILE = (
+    Path(__file__).resolve().parent.parent / "corpus" / "connected-growth-part1-process.md"
+)
 
 
 def _doc(blocks: list[Block]) -> Document:
@@ -13,14 +15,16 @@ def _doc(blocks: list[Block]) -> Document:
 
 
 def test_chunks_respect_headings_and_carry_section_paths() -> None:
-    doc = _doc([
-        Block("heading", "Part 1", 1),
-        Block("heading", "Rural", 2),
-        Block("text", "Rural text."),
-        Block("heading", "Digital", 2),
-        Block("text", "Digital text.", page=3),
-        Block("footnote", "1. A source, 2019", page=3),
-    ])
+    doc = _doc(
+        [
+            Block("heading", "Part 1", 1),
+            Block("heading", "Rural", 2),
+            Block("text", "Rural text."),
+            Block("heading", "Digital", 2),
+            Block("text", "Digital text.", page=3),
+            Block("footnote", "1. A source, 2019", page=3),
+        ]
+    )
     chunks = chunk_document(doc, max_words=100)
     assert [(c.section_path, c.text) for c in chunks] == [
         (("Part 1", "Rural"), "Rural text."),

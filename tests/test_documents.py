@@ -45,7 +45,10 @@ def test_markdown_headings_tables_footnotes(tmp_path: Path) -> None:
     kinds = [b.kind for b in doc.blocks]
     assert kinds == ["heading", "heading", "text", "table", "footnote"]
     assert doc.blocks[2].text == "Use co-design with residents."
-    assert doc.blocks[3].text.splitlines() == ["Consult — Tools: Surveys", "Empower — Tools: Ballots"]
+    assert doc.blocks[3].text.splitlines() == [
+        "Consult — Tools: Surveys",
+        "Empower — Tools: Ballots",
+    ]
     assert doc.title == "Guide"
 
 
@@ -110,7 +113,9 @@ def test_html(tmp_path: Path) -> None:
     )
     doc = load_document(path, MB)
     assert [(b.kind, b.text) for b in doc.blocks] == [
-        ("heading", "Title"), ("text", "One & two."), ("text", "Item"),
+        ("heading", "Title"),
+        ("text", "One & two."),
+        ("text", "Item"),
     ]
 
 

@@ -42,7 +42,10 @@ def _corpus(tmp_path: Path) -> Path:
 
 def _run(settings: Settings, embedder: HashEmbedder, **kwargs: object):  # type: ignore[no-untyped-def]
     return ingest_paths(
-        [settings.corpus_dir], settings, lambda: open_store(settings, embedder), embedder,
+        [settings.corpus_dir],
+        settings,
+        lambda: open_store(settings, embedder),
+        embedder,
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -146,16 +149,25 @@ def test_ingest_cli_json_summary_and_exit_status(tmp_path: Path) -> None:
     corpus.mkdir()
     (corpus / "ok.md").write_text("# Guide\n\nSome guidance text for officers.\n")
     (corpus / "bad.xyz").write_text("nope")
-    env = {"LISA_DATA_DIR": str(tmp_path / "data"), "LISA_CORPUS_DIR": str(corpus),
-           "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    env = {
+        "LISA_DATA_DIR": str(tmp_path / "data"),
+        "LISA_CORPUS_DIR": str(corpus),
+        "HF_HUB_OFFLINE": "1",
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run(
-        [sys.executable, "ingest_docs.py", "--json"], cwd=REPO, env=env,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "ingest_docs.py", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 1, done.stderr
     summary = json.loads(done.stdout)
     assert summary["ok"] is False
     assert "error: bad.xyz: unsupported file type" in done.stderr
     assert {f["source"]: f["status"] for f in summary["files"]} == {
-        "ok.md": "added", "bad.xyz": "failed",
+        "ok.md": "added",
+        "bad.xyz": "failed",
     }

@@ -52,8 +52,9 @@ def test_importing_does_nothing(tmp_path: Path) -> None:
         "print('HEAVY', heavy)\n"
         "print('FILES', sorted(os.listdir('.')))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "HEAVY []" in done.stdout
     assert "FILES []" in done.stdout  # nothing created in the working directory
