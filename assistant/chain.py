@@ -246,7 +246,10 @@ class AnswerChain:
             else "Add guidance on this topic to the library to ask about it."
         )
         reason = retrieval.reason or "no relevant guidance"
-        text = self.prompts["refusal"].format(reason=reason, suggestions=suggestions)
+        if retrieval.failed:
+            text = f"LISA could not search the guidance: {reason}."
+        else:
+            text = self.prompts["refusal"].format(reason=reason, suggestions=suggestions)
         return base.answer(
             text, [], True, reason, relevance=round(retrieval.relevance, 4), suggestions=sections
         )

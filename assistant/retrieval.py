@@ -84,6 +84,7 @@ class Retrieval:
     features: dict[str, float] = field(default_factory=dict)
     reason: str | None = None
     timing_ms: float = 0.0
+    failed: bool = False  # the search itself failed (reason says why), not "no match"
 
 
 class HybridRetriever:
@@ -122,7 +123,11 @@ class HybridRetriever:
         started = time.perf_counter()
         if not self.chunks:
             return Retrieval(query, [], False, 0.0, reason="the guidance library is empty")
-        dense = self.dense(query, self.candidates)
+        try:
+            dense = self.dense(query, self.candidates)
+        except Exception as exc:  # the store or the model failed: say so, never return []
+            reason = f"retrieval failed ({type(exc).__name__}: {exc}); check the guidance store"
+            return Retrieval(query, [], False, 0.0, reason=reason, failed=True)
         keyword = self.keyword(query, self.candidates)
         fused = fuse([dense, keyword])
         dense_of = {c.id: s for c, s in dense}

@@ -208,3 +208,17 @@ def test_prompts_are_validated(tmp_path: Path) -> None:
     (tmp_path / "prompts.yaml").write_text("refusal:\n  variables: []\n  template: hi\n")
     with pytest.raises(PromptError, match="lacks"):
         load_prompts(tmp_path)
+
+
+def test_a_failed_retrieval_is_an_explicit_answer(retriever: HybridRetriever, prompts) -> None:  # type: ignore[no-untyped-def]
+    class BrokenEmbedder(HashEmbedder):
+        def embed_query(self, text: str) -> list[float]:
+            raise OSError("model file unreadable")
+
+    broken = HybridRetriever(retriever.store, BrokenEmbedder(), ALWAYS)
+    answer = build_chain(broken, ExtractiveGenerator(broken.keywords), prompts).invoke(
+        "What is rural proofing?"
+    )
+    assert answer.refused and "retrieval failed" in (answer.reason or "")
+    assert "model file unreadable" in (answer.reason or "")
+    assert "could not search" in answer.answer and "does not cover" not in answer.answer
