@@ -136,7 +136,11 @@ class HybridRetriever:
         features = self.features(query, dense, keyword)
         relevance = self.relevance.probability(features)
         relevant = relevance >= self.floor
-        reason = None if relevant else "no relevant guidance: the library does not cover this"
+        reason = (
+            None
+            if relevant
+            else f"no passage is relevant enough (relevance {relevance:.2f}, floor {self.floor:.2f})"
+        )
         elapsed = (time.perf_counter() - started) * 1000
         return Retrieval(query, hits, relevant, relevance, features, reason, elapsed)
 
