@@ -154,3 +154,21 @@ def test_cli_batch_and_search(ingested_settings, tmp_path) -> None:  # type: ign
     results = json.loads(found.stdout)["results"]
     assert len(results) <= 3 and results[0]["section"].endswith(PEOPLE)
     assert {"title", "section", "page", "score"} <= set(results[0])
+
+
+def test_cli_chat_keeps_the_conversation(ingested_settings) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "LISA_DATA_DIR": str(ingested_settings.data_dir)}
+    script = "What does the guidance say about digital infrastructure?\nWhat about rural areas?\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "chat"],
+        cwd=REPO,
+        env=env,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    replies = done.stdout.split("lisa> ")[1:]
+    assert len(replies) == 2
+    assert "rural" in replies[1].lower() and "infrastructure" in replies[1].lower()
