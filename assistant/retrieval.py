@@ -2,7 +2,8 @@
 
 Adjacent hits from one section are merged into one passage. A calibrated
 relevance model (``prompts/relevance.json``) combines several signals (dense
-similarity, keyword coverage, BM25 strength, score margin) into one relevance
+similarity, keyword coverage, BM25 strength, names the library never
+mentions, amounts asked for but absent) into one relevance
 between 0 and 1; below the floor the result says "no relevant guidance" and
 offers the closest sections instead of pretending they answer.
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.chunking import Chunk
 from assistant.embeddings import LisaEmbeddings
@@ -24,7 +26,28 @@ from assistant.keyword_index import KeywordIndex, tokenize
 from assistant.store import GuidanceStore
 
 RRF_K = 60
-FEATURES = ("dense_top", "keyword_coverage", "bm25_top", "dense_margin")
+FEATURES = (
+    "dense_top",
+    "keyword_coverage",
+    "bm25_top",
+    "coverage_shortfall",
+    "unmatched_name",
+    "quantity_gap",
+)
+# Capitalised names in a question ("Shared Prosperity Fund", "Scotland"): the first word of
+# the question and a few ubiquitous acronyms do not count.
+_NAME = re.compile(
+    r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’&-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'’&-]*)*"
+)
+_COMMON_NAMES = frozenset({"I", "LEP", "LEPS", "LIS", "LISS", "UK", "DCMS", "OK"})
+_JOINERS = frozenset({"of", "and", "for"})
+# Questions that ask for an amount; an answer needs a figure near the question's topic.
+_QUANTITY = re.compile(
+    r"\b(how\s+(much|many|long|often|fast|big)|cost|costs|price|rate|speed|percentage|"
+    r"what\s+(year|date)|when\s+(is|was|will|must)|deadline|budget|salary)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
 
 
 class RelevanceModel(BaseModel):
@@ -34,10 +57,16 @@ class RelevanceModel(BaseModel):
     bias: float
     notes: str = ""
 
+    @model_validator(mode="after")
+    def _one_weight_per_feature(self) -> RelevanceModel:
+        if set(self.weights) != set(FEATURES):
+            raise ValueError(
+                f"weights must be exactly {list(FEATURES)}; got {sorted(self.weights)}: "
+                "re-run benchmarks/calibrate_floor.py"
+            )
+        return self
+
     def probability(self, features: dict[str, float]) -> float:
-        missing = set(FEATURES) - set(self.weights)
-        if missing:
-            raise ValueError(f"relevance model lacks weights for {sorted(missing)}")
         z = self.bias + sum(self.weights[f] * features[f] for f in FEATURES)
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -139,7 +168,9 @@ class HybridRetriever:
         reason = (
             None
             if relevant
-            else f"no passage is relevant enough (relevance {relevance:.2f}, floor {self.floor:.2f})"
+            else (
+                f"no passage is relevant enough (relevance {relevance:.2f}, floor {self.floor:.2f})"
+            )
         )
         elapsed = (time.perf_counter() - started) * 1000
         return Retrieval(query, hits, relevant, relevance, features, reason, elapsed)
@@ -150,14 +181,19 @@ class HybridRetriever:
         dense: Sequence[tuple[Chunk, float]],
         keyword: Sequence[tuple[Chunk, float]],
     ) -> dict[str, float]:
+        """The signals the relevance model weighs (see FEATURES)."""
         terms = max(1, len(set(tokenize(query))))
         top = dense[0][1] if dense else 0.0
-        fifth = dense[min(4, len(dense) - 1)][1] if dense else 0.0
+        candidates = [c for c, _ in dense[:10]] + [c for c, _ in keyword[:10]]
+        coverage = self.keywords.coverage(query)
         return {
             "dense_top": top,
-            "keyword_coverage": self.keywords.coverage(query),
+            "keyword_coverage": coverage,
             "bm25_top": (keyword[0][1] / terms) if keyword else 0.0,
-            "dense_margin": top - fifth,
+            # most of the question's words never occur in the library: a cliff, not a slope
+            "coverage_shortfall": max(0.0, 0.5 - coverage) * 2,
+            "unmatched_name": unmatched_name(query, candidates),
+            "quantity_gap": quantity_gap(query, candidates[:3] + [c for c, _ in keyword[:2]]),
         }
 
     def _merge_neighbours(
@@ -205,3 +241,46 @@ def fuse(rankings: Sequence[Sequence[tuple[Chunk, float]]]) -> list[tuple[Chunk,
             scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
             chunks[chunk.id] = chunk
     return sorted(((chunks[i], s) for i, s in scores.items()), key=lambda x: -x[1])
+
+
+def unmatched_name(query: str, candidates: Sequence[Chunk]) -> float:
+    """1.0 when the question names something no candidate passage mentions.
+
+    A one-word name must appear in a candidate passage; the words of a longer
+    name must all appear in one sentence ("Social Value Act" matches "The
+    Public Services (Social Value) Act 2012").
+    """
+    text = " ".join(c.embedding_text() for c in candidates).lower()
+    sentences = [set(re.findall(r"[\w'’&-]+", s)) for s in re.split(r"(?<=[.!?;])\s+|\n", text)]
+    for match in _NAME.finditer(query):
+        words = [
+            w.strip("'’-").lower().removesuffix("'s").removesuffix("’s")
+            for w in match.group(0).split()
+        ]
+        words = [w for w in words if w and w.upper() not in _COMMON_NAMES and w not in _JOINERS]
+        if not words:
+            continue
+        if len(words) == 1:
+            found = re.search(rf"\b{re.escape(words[0])}", text) is not None
+        else:
+            found = any(all(w in sentence for w in words) for sentence in sentences)
+        if not found:
+            return 1.0
+    return 0.0
+
+
+def quantity_gap(query: str, candidates: Sequence[Chunk]) -> float:
+    """1.0 when the question asks for an amount and its best-matching sentences hold no figure."""
+    if not _QUANTITY.search(query):
+        return 0.0
+    terms = set(tokenize(_QUANTITY.sub(" ", query)))
+    best: list[tuple[int, str]] = []
+    for chunk in candidates:
+        for sentence in re.split(r"(?<=[.!?;])\s+|\n", chunk.text):
+            overlap = len(terms & set(tokenize(sentence)))
+            if overlap:
+                best.append((overlap, sentence))
+    if not best:
+        return 1.0
+    top = max(o for o, _ in best)
+    return 0.0 if any(_DIGIT.search(s) for o, s in best if o == top) else 1.0
