@@ -74,3 +74,32 @@ def lisa(ingested_settings: Settings, real_embeddings: LisaEmbeddings) -> Iterat
 @pytest.fixture(scope="session")
 def guidance_retriever(lisa: object) -> object:
     return lisa.retriever  # type: ignore[attr-defined]
+
+
+# --- critique (draft scoring) -------------------------------------------------
+@pytest.fixture(scope="session")
+def critique_rubric() -> object:
+    """The real rubric and its calibrated thresholds (prompts/)."""
+    from assistant.rubric import load_rubric
+
+    return load_rubric(REPO / "prompts" / "rubric.yaml")
+
+
+class ChunkList:
+    """A guidance source without a store: the corpus chunked in memory."""
+
+    def __init__(self, chunks: list[object]) -> None:
+        self.chunks = chunks
+
+
+@pytest.fixture(scope="session")
+def guidance_chunks() -> ChunkList:
+    """The guidance corpus as chunks (what HybridRetriever.chunks holds), for unit tests."""
+    from assistant.chunking import chunk_document
+    from assistant.documents import is_document_file, load_document
+
+    chunks: list[object] = []
+    for path in sorted(CORPUS.iterdir()):
+        if is_document_file(path):
+            chunks.extend(chunk_document(load_document(path, 25 * 1024 * 1024)))
+    return ChunkList(chunks)

@@ -1,0 +1,165 @@
+"""Warm ``lisa.ask`` latency with the extractive backend: real corpus and a 10k-chunk library.
+
+Each question is asked once after LISA is loaded and warmed up with a few
+other questions; earlier turns of multi-turn questions are replayed untimed.
+Every timed question is new to LISA, so its query embedding is not cached
+(a second pass, where it is, is reported separately). Target: p95 under
+100 ms on the real corpus, 2 cores.
+
+The 10k library uses bench_query's synthetic chunks with real embeddings. Above
+5,000 chunks LISA does not pre-embed every sentence at start-up, so the
+extractive generator embeds the sentences of the retrieved passages on first use.
+
+Usage: .venv/bin/python benchmarks/bench_ask.py [--synthetic 10000]
+Writes benchmarks/results/bench_ask.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+for _name, _value in (
+    ("HF_HUB_OFFLINE", "1"),
+    ("TRANSFORMERS_OFFLINE", "1"),
+    ("HF_HUB_DISABLE_TELEMETRY", "1"),
+    ("ANONYMIZED_TELEMETRY", "False"),
+):
+    os.environ.setdefault(_name, _value)
+
+from bench_query import bench_settings, embed_cached, fill_store, pct, synth_chunks  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+WARM_UP = [
+    "What does the guidance say about skills?",
+    "How should a LEP work with universities?",
+    "What is a Local Enterprise Partnership?",
+]
+
+
+def time_questions(lisa: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    stages: dict[str, list[float]] = {}
+    totals, answered = [], []
+    for item in items:
+        history: list[dict[str, str]] = []
+        for earlier in item.get("history") or []:
+            reply = lisa.ask(earlier, history)
+            history += [
+                {"role": "user", "content": earlier},
+                {"role": "assistant", "content": reply.answer},
+            ]
+        started = time.perf_counter()
+        answer = lisa.ask(item["question"], history)
+        total = (time.perf_counter() - started) * 1000
+        totals.append(total)
+        if not answer.refused:
+            answered.append(total)
+        for stage, ms in answer.timing_ms.items():
+            stages.setdefault(stage, []).append(ms)
+    return {
+        "all_ms": pct(totals),
+        "answered_ms": pct(answered),
+        "stages_ms": {k: pct(v) for k, v in stages.items()},
+    }
+
+
+def run_passes(lisa: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    for q in WARM_UP:
+        lisa.ask(q)
+    first = time_questions(lisa, items)
+    second = time_questions(lisa, items)
+    return {"first_time_questions": first, "repeated_questions": second}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--synthetic", type=int, default=10000, help="chunks (0 to skip)")
+    args = parser.parse_args(argv)
+    from assistant.service import build_lisa
+    from evals.runner import load_lisa, load_questions
+
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    items = load_questions(REPO / "evals" / "questions.jsonl")
+    t0 = time.perf_counter()
+    lisa = load_lisa()
+    real_load = time.perf_counter() - t0
+    real = run_passes(lisa, items)
+    real.update(chunks=len(lisa.retriever), load_s=round(real_load, 2))
+    print(json.dumps(real["first_time_questions"]["all_ms"]), file=sys.stderr)
+    result: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{os.cpu_count()} CPU cores",
+        "backend": lisa.chain.generator.name,
+        "questions": len(items),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "real_corpus": real,
+        "target": "p95 < 100 ms warm on the real corpus",
+    }
+    if args.synthetic:
+        embeddings = lisa.embeddings
+        chunks = synth_chunks(args.synthetic)
+        vectors = embed_cached([c.embedding_text() for c in chunks], embeddings)
+        with tempfile.TemporaryDirectory(prefix="lisa-bench-ask-") as tmp:
+            settings = bench_settings(Path(tmp))
+            fill_store(settings, embeddings, chunks, vectors)
+            t0 = time.perf_counter()
+            big = build_lisa(settings, embeddings)
+            big_load = time.perf_counter() - t0
+            synth = run_passes(big, items)
+            synth.update(chunks=len(big.retriever), load_s=round(big_load, 2))
+        result["synthetic"] = synth
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench_ask.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    md = [
+        "# Warm ask latency (extractive backend, ms)",
+        "",
+        f"{result['machine']}, load average before {result['load_average_before'][0]}, "
+        f"after {result['load_average_after'][0]}; {len(items)} eval questions, each asked "
+        "once (new to LISA), then again (query embedding cached).",
+        "",
+        "| library | pass | p50 all | p95 all | p50 answered | p95 answered | "
+        "p95 retrieve | p95 generate |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name in ("real_corpus", "synthetic"):
+        if name not in result:
+            continue
+        block = result[name]
+        for label, key in (("first", "first_time_questions"), ("repeat", "repeated_questions")):
+            r = block[key]
+            md.append(
+                f"| {block['chunks']:,} chunks ({'real' if name == 'real_corpus' else 'synthetic'})"
+                f" | {label} | {r['all_ms']['p50']} | {r['all_ms']['p95']}"
+                f" | {r['answered_ms']['p50']} | {r['answered_ms']['p95']}"
+                f" | {r['stages_ms']['retrieve']['p95']} | {r['stages_ms']['generate']['p95']} |"
+            )
+    md += [
+        "",
+        f"Load: real corpus {real['load_s']} s"
+        + (
+            f", synthetic {result['synthetic']['load_s']} s (build_lisa on an open store)"
+            if "synthetic" in result
+            else ""
+        )
+        + ".",
+        "",
+    ]
+    (RESULTS / "bench_ask.md").write_text("\n".join(md), encoding="utf-8")
+    print("\n".join(md))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""How long a critique takes as drafts grow: time against pages and words.
+
+    .venv/bin/python benchmarks/bench_critique.py [--pages 25 50 100] [--json]
+
+Builds long PDF drafts in a temporary folder by repeating the labelled drafts
+(varied, so no two sections are identical) with fpdf2, ingests the guidance
+into a temporary store, and critiques each PDF with the real bundled model,
+exactly as the CLI does (parse, injection screening, embedding, ephemeral
+search, scoring, guidance quotes). One small draft is critiqued first so the
+one-off start-up costs (Chroma's in-memory client, guidance sentence vectors)
+are reported separately. Target: a 100-page draft in under 20 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_LATIN = {"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "→": "->", "…": "...",
+          "≥": ">=", "≤": "<=", "₂": "2", "²": "2", "·": "-", "•": "-", "➔": "->"}
+
+
+def _latin1(text: str) -> str:
+    for a, b in _LATIN.items():
+        text = text.replace(a, b)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _sections(drafts: Path) -> list[tuple[str, list[str]]]:
+    """(heading, paragraphs) from the Markdown and text drafts."""
+    out: list[tuple[str, list[str]]] = []
+    for path in sorted(drafts.glob("*")):
+        if path.suffix not in (".md", ".txt"):
+            continue
+        heading, paras = path.stem.replace("_", " ").title(), []
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            block = re.sub(r"<!--.*?-->", "", block, flags=re.S).strip()
+            if not block or block.startswith("|") or block == "---":
+                continue
+            if block.startswith("#"):
+                if paras:
+                    out.append((heading, paras))
+                heading, paras = block.lstrip("# ").splitlines()[0], []
+            else:
+                paras.append(re.sub(r"[*_>]", "", " ".join(block.split())))
+        if paras:
+            out.append((heading, paras))
+    return out
+
+
+def build_pdf(path: Path, pages: int, sections: list[tuple[str, list[str]]]) -> tuple[int, int]:
+    """A PDF of at least ``pages`` pages; returns (pages, words)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    words = 0
+    round_ = 0
+    while pdf.page_no() < pages:
+        round_ += 1
+        for heading, paras in sections:
+            if pdf.page_no() >= pages:
+                break
+            pdf.set_font("Helvetica", "B", 13)
+            pdf.multi_cell(0, 7, _latin1(f"{heading} (part {round_})"), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", size=10)
+            for para in paras:
+                varied = re.sub(r"\b(19|20)(\d\d)\b",
+                                lambda m: str(int(m.group()) + round_ - 1), para)
+                pdf.multi_cell(0, 5, _latin1(varied), new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(2)
+                words += len(varied.split())
+    pdf.output(str(path))
+    return pdf.page_no(), words
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[25, 50, 100])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    from assistant.critique import critique_file
+    from assistant.critique_model import CritiqueReport
+    from assistant.embeddings import build_embeddings
+    from assistant.ingest import ingest_paths
+    from assistant.retrieval import HybridRetriever, load_relevance_model
+    from assistant.rubric import load_rubric
+    from assistant.settings import Settings
+    from assistant.store import open_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="lisa-bench-critique-"))
+    settings = Settings(_env_file=None, data_dir=tmp / "data", corpus_dir=ROOT / "corpus")  # type: ignore[call-arg]
+    started = time.perf_counter()
+    embeddings = build_embeddings(settings)
+    load_s = time.perf_counter() - started
+    ingest_paths([settings.corpus_dir], settings, lambda: open_store(settings, embeddings),
+                 embeddings)
+    retriever = HybridRetriever(open_store(settings, embeddings), embeddings,
+                                load_relevance_model(ROOT / "prompts" / "relevance.json"))
+    rubric = load_rubric(ROOT / "prompts" / "rubric.yaml")
+    drafts = ROOT / "evals" / "drafts"
+    small = sorted(drafts.glob("*.md"))[0]
+    t0 = time.perf_counter()
+    critique_file(small, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes)
+    first_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    warm = critique_file(small, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes)
+    small_s = time.perf_counter() - t0
+    assert isinstance(warm, CritiqueReport)
+
+    sections = _sections(drafts)
+    rows = []
+    for pages in args.pages:
+        path = tmp / f"draft-{pages}p.pdf"
+        real_pages, words = build_pdf(path, pages, sections)
+        stages: dict[str, float] = {}
+        last = [time.perf_counter()]
+
+        def progress(_f: float, stage: str, stages: dict[str, float] = stages,
+                     last: list[float] = last) -> None:
+            now = time.perf_counter()
+            stages[stage] = stages.get(stage, 0.0) + now - last[0]
+            last[0] = now
+
+        t0 = time.perf_counter()
+        last[0] = t0
+        report = critique_file(path, rubric, embeddings, retriever,
+                               max_bytes=settings.max_file_bytes, progress=progress)
+        seconds = time.perf_counter() - t0
+        assert isinstance(report, CritiqueReport), report
+        rows.append({
+            "pages": real_pages,
+            "words": words,
+            "sentences": report.stats.get("sentences"),
+            "seconds": round(seconds, 2),
+            "words_per_s": round(words / seconds),
+            "stages_s": {k: round(v, 2) for k, v in stages.items()},
+        })
+    result = {
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "model_load_s": round(load_s, 2),
+        "first_critique_s": round(first_s, 2),
+        "small_draft": {"file": small.name, "words": warm.stats.get("words"),
+                        "seconds": round(small_s, 2)},
+        "drafts": rows,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['cpus']} CPUs, load average {result['load_average']}; model load "
+              f"{load_s:.1f} s; first critique (start-up costs) {first_s:.1f} s; "
+              f"{small.name} ({warm.stats.get('words')} words) {small_s:.2f} s warm")
+        print(f"{'pages':>6} {'words':>7} {'sentences':>9} {'seconds':>8} {'words/s':>8}")
+        for row in rows:
+            print(f"{row['pages']:>6} {row['words']:>7} {row['sentences']:>9} "
+                  f"{row['seconds']:>8.2f} {row['words_per_s']:>8}")
+            print("        " + ", ".join(f"{k} {v:.2f}s" for k, v in row["stages_s"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

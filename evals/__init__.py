@@ -1,0 +1,1 @@
+"""LISA's evaluation: ``python -m evals`` runs the datasets, scores them and gates on thresholds."""
