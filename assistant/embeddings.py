@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ class SentenceTransformerEmbeddings(LisaEmbeddings):
         self._model = model
         self.name = name
         self._recent: dict[str, list[float]] = {}
+        self._recent_lock = threading.Lock()
 
     @property
     def dimension(self) -> int:
@@ -92,12 +94,14 @@ class SentenceTransformerEmbeddings(LisaEmbeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """Queries repeat within one ask (retrieval, then sentence ranking): cache a few."""
-        cached = self._recent.get(text)
+        with self._recent_lock:
+            cached = self._recent.get(text)
         if cached is None:
             cached = self.embed_documents([text])[0]
-            self._recent[text] = cached
-            if len(self._recent) > 64:
-                self._recent.pop(next(iter(self._recent)))
+            with self._recent_lock:  # several web sessions ask at once
+                self._recent[text] = cached
+                while len(self._recent) > 64:
+                    self._recent.pop(next(iter(self._recent)))
         return cached
 
     def count_tokens(self, text: str) -> int:

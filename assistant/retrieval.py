@@ -155,8 +155,8 @@ class HybridRetriever:
         try:
             dense = self.dense(query, self.candidates)
         except Exception as exc:  # the store or the model failed: say so, never return []
-            reason = f"retrieval failed ({type(exc).__name__}: {exc}); check the guidance store"
-            return Retrieval(query, [], False, 0.0, reason=reason, failed=True)
+            failure = f"retrieval failed ({type(exc).__name__}: {exc}); check the guidance store"
+            return Retrieval(query, [], False, 0.0, reason=failure, failed=True)
         keyword = self.keyword(query, self.candidates)
         fused = fuse([dense, keyword])
         dense_of = {c.id: s for c, s in dense}
@@ -165,13 +165,11 @@ class HybridRetriever:
         features = self.features(query, dense, keyword)
         relevance = self.relevance.probability(features)
         relevant = relevance >= self.floor
-        reason = (
-            None
-            if relevant
-            else (
+        reason: str | None = None
+        if not relevant:
+            reason = (
                 f"no passage is relevant enough (relevance {relevance:.2f}, floor {self.floor:.2f})"
             )
-        )
         elapsed = (time.perf_counter() - started) * 1000
         return Retrieval(query, hits, relevant, relevance, features, reason, elapsed)
 

@@ -25,6 +25,7 @@ from assistant.generation import ExtractiveGenerator
 from assistant.ingest import IngestReport, ingest_paths
 from assistant.prompts import PromptSet, load_prompts
 from assistant.retrieval import HybridRetriever, Retrieval, load_relevance_model
+from assistant.rubric import Rubric, load_rubric
 from assistant.settings import Settings
 from assistant.store import GuidanceStore, Manifest, open_store
 
@@ -42,6 +43,7 @@ class Lisa:
     retriever: HybridRetriever
     chain: AnswerChain
     backend_label: str
+    rubric: Rubric
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- ask ----------------------------------------------------------------
@@ -56,11 +58,17 @@ class Lisa:
 
     # --- critique -----------------------------------------------------------
     def critique(self, path: Path, progress: Any = None, source: str | None = None) -> Any:
-        """Score one draft (a CritiqueReport); raises DocumentError for unusable files."""
+        """Score one draft: a CritiqueReport, or a CritiqueFailure saying why not."""
         from assistant.critique import critique_file
 
         return critique_file(
-            path, self.settings, self.embeddings, self.retriever, progress=progress, source=source
+            path,
+            self.rubric,
+            self.embeddings,
+            self.retriever,
+            max_bytes=self.settings.max_file_bytes,
+            source=source,
+            progress=progress,
         )
 
     # --- library ------------------------------------------------------------
@@ -83,7 +91,7 @@ class Lisa:
         return rows
 
     def add_document(self, path: Path, progress: Any = None) -> IngestReport:
-        """Copy a file into the corpus folder and ingest the folder."""
+        """Copy a file into the corpus folder and ingest; on failure the corpus is unchanged."""
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise LibraryError(
                 f"{path.name}: unsupported file type; use one of {', '.join(SUPPORTED_SUFFIXES)}"
@@ -91,13 +99,24 @@ class Lisa:
         target = self.settings.corpus_dir / path.name
         with self._lock:
             self.settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+            previous = target.read_bytes() if target.exists() else None
             shutil.copyfile(path, target)
-            report = self._reingest(progress)
-            failed = [f for f in report.files if f.source == path.name and f.status == "failed"]
-            if failed:
-                target.unlink(missing_ok=True)
+            try:
+                report = self._reingest(progress)
+            except Exception:
+                self._restore(target, previous)
+                raise
+            if any(f.source == path.name and f.status == "failed" for f in report.files):
+                self._restore(target, previous)
                 self._reingest(None)
         return report
+
+    @staticmethod
+    def _restore(target: Path, previous: bytes | None) -> None:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
 
     def remove_document(self, source: str) -> IngestReport:
         target = (self.settings.corpus_dir / source).resolve()
@@ -168,4 +187,5 @@ def build_lisa(settings: Settings, embeddings: LisaEmbeddings | None = None) -> 
     store = open_store(settings, embeddings)
     retriever = build_retriever(settings, store, embeddings)
     chain, label = build_answer_chain(settings, retriever, prompts)
-    return Lisa(settings, embeddings, store, prompts, retriever, chain, label)
+    rubric = load_rubric(settings.prompts_dir / "rubric.yaml")
+    return Lisa(settings, embeddings, store, prompts, retriever, chain, label, rubric)

@@ -173,11 +173,6 @@ def test_library_reports_a_busy_store(library_app: tuple[str, Settings], tmp_pat
     assert 'role="alert"' in status and "being written" in status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Lisa.add_document leaves the copied file in corpus/ when the store is busy, so the "
-    "next ingest adds it silently (fix requested in assistant/service.py)",
-)
 def test_busy_store_leaves_the_corpus_unchanged(
     library_app: tuple[str, Settings], tmp_path: Path
 ) -> None:
