@@ -63,7 +63,7 @@ class VocabularyMatcher:
     def __init__(self, principle: Principle, ignore: Sequence[str] = ()) -> None:
         self.vocabulary = compile_terms(principle.vocabulary)
         self.concrete = compile_terms(principle.concrete)
-        self.ignore = compile_terms(ignore)
+        self.ignore = [re.compile(t.pattern, re.IGNORECASE) for t in compile_terms(ignore)]
 
     def keyword_hits(self, text: str) -> int:
         for phrase in self.ignore:

@@ -34,9 +34,10 @@ class Generator(Protocol):
         ...
 
 
+# A sentence that leans on the one before: "These…", "For example…", "Rural areas are therefore…"
 _ANAPHOR = re.compile(
-    r"^(these|this|they|it|its|such|however|therefore|thus|this includes|rural areas are therefore)"
-    r"\b",
+    r"^(these|this|they|it|its|such|however|therefore|thus|for example|for instance|"
+    r"in addition|also)\b|^(\S+\s+){1,4}(therefore|thus)\b",
     re.IGNORECASE,
 )
 Embed = Callable[[list[str]], list[list[float]]]

@@ -9,7 +9,7 @@ private temporary folder, removed when the session ends.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -19,6 +19,9 @@ from assistant.webapp_callbacks import Callbacks, LisaLoader
 from assistant.webapp_format import DRAFT_SUFFIXES, message_html
 from assistant.webapp_session import delete_session
 from assistant.webapp_style import CSS, make_theme
+
+if TYPE_CHECKING:
+    from assistant.service import Lisa
 
 __all__ = ["LisaLoader", "build_app", "launch_kwargs"]
 
@@ -59,7 +62,7 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
     return kwargs
 
 
-def build_app(lisa: Any, settings: Settings) -> gr.Blocks:
+def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
     """The web app around a ready ``Lisa`` (or a ``LisaLoader`` still loading one)."""
     cb = Callbacks(lisa, settings)
 

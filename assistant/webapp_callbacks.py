@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -40,6 +41,9 @@ from assistant.webapp_format import (
 )
 from assistant.webapp_session import DraftIndex, Session, SessionFiles
 
+if TYPE_CHECKING:
+    from assistant.service import Lisa
+
 log = logging.getLogger(__name__)
 
 REPORT_FORMATS = ("docx", "html", "md", "json")
@@ -48,14 +52,14 @@ REPORT_FORMATS = ("docx", "html", "md", "json")
 class LisaLoader:
     """Builds ``Lisa`` once, so the page can be served while the model loads."""
 
-    def __init__(self, build: Callable[[], Any], timeout_s: float = 300.0) -> None:
+    def __init__(self, build: Callable[[], Lisa], timeout_s: float = 300.0) -> None:
         self._build = build
         self._timeout_s = timeout_s
         self._ready = threading.Event()
         self._lisa: Any = None
         self._error: BaseException | None = None
 
-    def load(self) -> Any:
+    def load(self) -> Lisa:
         try:
             self._lisa = self._build()
         except BaseException as exc:
@@ -65,7 +69,7 @@ class LisaLoader:
             self._ready.set()
         return self._lisa
 
-    def __call__(self) -> Any:
+    def __call__(self) -> Lisa:
         if not self._ready.wait(self._timeout_s):
             raise gr.Error("LISA is still starting; try again in a minute.")
         if self._error is not None:
@@ -92,15 +96,16 @@ def ingest_progress(progress: Any) -> Callable[[int], Callable[[int], None]]:
 class Callbacks:
     """The app's event handlers around one ``Lisa`` (or a loader still building it)."""
 
-    def __init__(self, lisa: Any, settings: Settings) -> None:
-        self.lisa: Callable[[], Any] = lisa if isinstance(lisa, LisaLoader) else (lambda: lisa)
+    def __init__(self, lisa: Lisa | LisaLoader, settings: Settings) -> None:
+        self.lisa: Callable[[], Lisa] = lisa if isinstance(lisa, LisaLoader) else (lambda: lisa)
         self.settings = settings
         self.files = SessionFiles()
 
     def session_of(self, value: Any, request: gr.Request | None) -> Session:
         if isinstance(value, Session):
             return value
-        return Session(session_hash=(request.session_hash or "") if request else "")
+        session_hash = request.session_hash if request is not None else None
+        return Session(session_hash=session_hash or uuid.uuid4().hex)
 
     # --- page load, About, Library ---------------------------------------------
     def page_status(self) -> tuple[str, str]:
@@ -226,7 +231,7 @@ class Callbacks:
             log.exception("critique failed")
             return failed(f"The critique failed ({type(exc).__name__}: {exc}).")
         s.draft_name, s.report, s.report_dict, s.draft_index = path.name, report, data, index
-        folder = s.folder = self.files.folder(s.session_hash or "anonymous")
+        folder = s.folder = self.files.folder(s.session_hash)
         notes = []
         for fmt in REPORT_FORMATS:
             target = folder / f"{path.stem}-critique.{fmt}"
