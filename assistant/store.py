@@ -120,7 +120,7 @@ class GuidanceStore:
         )
 
     def count(self) -> int:
-        return len(self.vectorstore.get(include=[])["ids"])
+        return int(self.vectorstore._collection.count())
 
     def max_batch_size(self) -> int:
         return int(self.client.get_max_batch_size())
@@ -155,20 +155,34 @@ class GuidanceStore:
             if on_batch:
                 on_batch(len(batch))
 
-    def ids_for_source(self, source: str) -> list[str]:
-        return list(self.vectorstore.get(where={"source": source}, include=[])["ids"])
+    def ids_for_source(self, source: str, page: int = 5000) -> list[str]:
+        ids: list[str] = []
+        while True:
+            batch = self.vectorstore.get(
+                where={"source": source}, include=[], limit=page, offset=len(ids)
+            )["ids"]
+            ids.extend(batch)
+            if len(batch) < page:
+                return ids
 
     def delete(self, ids: Sequence[str]) -> None:
         size = self.max_batch_size()
         for start in range(0, len(ids), size):
             self.vectorstore.delete(ids=list(ids[start : start + size]))
 
-    def all_chunks(self) -> list[Chunk]:
-        data = self.vectorstore.get(include=["documents", "metadatas"])
-        return [
-            chunk_from_record(i, d or "", m or {})
-            for i, d, m in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
-        ]
+    def all_chunks(self, page: int = 5000) -> list[Chunk]:
+        """Every chunk, read in pages (one big read exceeds SQLite's variable limit)."""
+        chunks: list[Chunk] = []
+        while True:
+            data = self.vectorstore.get(
+                include=["documents", "metadatas"], limit=page, offset=len(chunks)
+            )
+            chunks.extend(
+                chunk_from_record(i, d or "", m or {})
+                for i, d, m in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
+            )
+            if len(data["ids"]) < page:
+                return chunks
 
     def dense_search(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks."""

@@ -171,3 +171,16 @@ def test_ingest_cli_json_summary_and_exit_status(tmp_path: Path) -> None:
         "ok.md": "added",
         "bad.xyz": "failed",
     }
+
+
+def test_store_reads_back_in_pages(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, corpus_dir=_corpus(tmp_path))
+    report = _run(settings, HashEmbedder())
+    store = open_store(settings, HashEmbedder())
+    paged = store.all_chunks(page=7)
+    assert len(paged) == report.total_chunks == store.count()
+    assert len({c.id for c in paged}) == len(paged)
+    source = "connected-growth-part1-process.md"
+    assert sorted(store.ids_for_source(source, page=4)) == sorted(
+        c.id for c in paged if c.source == source
+    )
