@@ -28,7 +28,7 @@ import numpy as np
 
 from assistant.evidence import DraftUnit
 from assistant.rubric import Principle, Thresholds
-from assistant.substance import Substance, compile_terms, concrete_hits
+from assistant.substance import Substance, TermSet, compile_terms
 
 Status = Literal["met", "partial", "missing"]
 STATUS_ORDER: dict[str, int] = {"missing": 0, "partial": 1, "met": 2}
@@ -60,18 +60,29 @@ class Decision:
 class VocabularyMatcher:
     """A principle's vocabulary and concrete terms, compiled once."""
 
-    def __init__(self, principle: Principle, ignore: Sequence[str] = ()) -> None:
-        self.vocabulary = compile_terms(principle.vocabulary)
-        self.concrete = compile_terms(principle.concrete)
-        self.ignore = [re.compile(t.pattern, re.IGNORECASE) for t in compile_terms(ignore)]
+    def __init__(self, principle: Principle) -> None:
+        self.vocabulary = TermSet(principle.vocabulary)
+        self.concrete = TermSet(principle.concrete)
 
     def keyword_hits(self, text: str) -> int:
-        for phrase in self.ignore:
-            text = phrase.sub(" ", text)
-        return sum(1 for t in self.vocabulary if t.search(text))
+        """Vocabulary terms in ``text`` (pass it through ``without_names`` first)."""
+        return self.vocabulary.count(text)
 
     def concrete_hits(self, text: str) -> int:
-        return concrete_hits(text, self.concrete)
+        return self.concrete.count(text)
+
+
+class NameFilter:
+    """Removes names that contain vocabulary words but are not about them
+    ("Local Enterprise Partnership"), before keyword matching."""
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self._patterns = [re.compile(t.pattern, re.IGNORECASE) for t in compile_terms(phrases)]
+
+    def __call__(self, text: str) -> str:
+        for pattern in self._patterns:
+            text = pattern.sub(" ", text)
+        return text
 
 
 def principle_signals(
@@ -82,10 +93,16 @@ def principle_signals(
     substance: Sequence[Substance],
     matcher: VocabularyMatcher,
     headings: Sequence[str],
+    keyword_texts: Sequence[str],
 ) -> PrincipleSignals:
-    """Assemble the signals; ``dense``/``heading`` are similarities already computed."""
-    keyword = np.array([matcher.keyword_hits(u.text) for u in units], dtype=np.float32)
-    head_kw = np.array([matcher.keyword_hits(h) if h else 0 for h in headings], dtype=np.float32)
+    """Assemble the signals; ``dense``/``heading`` are similarities already computed.
+
+    ``keyword_texts`` are the sentences with misleading names removed (``NameFilter``);
+    ``headings`` the section heading of each sentence ('' for none).
+    """
+    keyword = np.array([matcher.keyword_hits(t) for t in keyword_texts], dtype=np.float32)
+    heading_hits = {h: matcher.keyword_hits(h) for h in set(headings) if h}
+    head_kw = np.array([heading_hits.get(h, 0) for h in headings], dtype=np.float32)
     subst = np.array(
         [
             s.score(min(matcher.concrete_hits(u.text), 3))

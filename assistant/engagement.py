@@ -67,6 +67,9 @@ class EngagementClassifier:
                 self.tools.append((level.level, tool, pattern))
             for raw in level.patterns:
                 self.tools.append((level.level, raw, re.compile(raw, re.IGNORECASE)))
+        self._any_tool = re.compile(
+            "|".join(f"(?:{p.pattern})" for _, _, p in self.tools), re.IGNORECASE
+        )
 
     def _is_public(self, text: str) -> bool:
         return any(p.search(text) for p in self.public)
@@ -85,6 +88,8 @@ class EngagementClassifier:
         found: list[EngagementFinding] = []
         for unit in units:
             text = _PARENTHESES.sub(" ", unit.text)
+            if not self._any_tool.search(text):
+                continue
             hits = [(lvl, tool) for lvl, tool, pat in self.tools if pat.search(text)]
             if not hits:
                 continue

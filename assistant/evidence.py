@@ -72,8 +72,10 @@ def draft_units(document: Document) -> list[DraftUnit]:
                 if len(quote.split()) >= 2:
                     units.append(_unit(units, quote, embed, path, block.page, number, "table"))
             continue
-        for sentence in split_sentences(block.text):
+        for sentence in split_sentences(strip_enumerator(block.text)):
             quote = strip_enumerator(sentence)
+            if not re.search(r"[^\W\d_]", quote):
+                continue  # a stray list number or symbol, not a sentence
             if len(quote.split()) >= _MIN_WORDS or re.search(r"\d", quote):
                 kind = "footnote" if block.kind == "footnote" else "text"
                 units.append(_unit(units, quote, quote, path, block.page, number, kind))
@@ -140,7 +142,7 @@ def _client() -> Any:
             from chromadb.config import Settings as ChromaSettings
 
             _CLIENT = chromadb.EphemeralClient(
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+                settings=ChromaSettings(anonymized_telemetry=False)
             )
         return _CLIENT
 

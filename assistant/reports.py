@@ -15,7 +15,6 @@ Content-Security-Policy), Markdown escapes markup characters.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Callable
@@ -71,7 +70,7 @@ def _json(report: CritiqueReport) -> bytes:
 # ------------------------------------------------------------------- Markdown
 def md_escape(text: str) -> str:
     """Draft text made inert in Markdown: no HTML, links, emphasis or table breaks."""
-    escaped = html.escape(" ".join(text.split()), quote=False)
+    escaped = " ".join(text.split()).replace("<", "&lt;")  # no raw HTML tags
     return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 

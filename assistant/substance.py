@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from assistant.rubric import Language
 
+# List bullets, "(a)", "3." and paragraph numbers such as "2.1 " before a capital
+# (not the decimal in "1.6 million").
 _ENUMERATOR = re.compile(
-    r"^\s*(?:[-*•▪·>]+\s*|\(?[a-z]{1,2}\)\s+|\(?\d{1,2}[.)]\s+|\d+(?:\.\d+)+\s+)+", re.IGNORECASE
+    r"^\s*(?:[-*•▪·>]+\s*|\(?[a-zA-Z]{1,2}\)\s+|\(?\d{1,2}[.)]\s+|\d+(?:\.\d+)+\s+(?=[A-Z]))+"
 )
 _MONEY = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?\s?(?:bn|m|k|million|billion)?\b", re.IGNORECASE)
 _PERCENT = re.compile(r"\b\d[\d,]*(?:\.\d+)?\s?(?:%|per\s?cent\b|percentage\s+points?\b)")
@@ -46,9 +48,7 @@ _NUMBER_WORD = re.compile(
     re.IGNORECASE,
 )
 _CAPWORD = r"(?:[A-Z][\w'’&.-]*|[A-Z]{2,}\w*)"
-_NAME = re.compile(
-    _CAPWORD + r"(?:\s+(?:(?:of|for|the|on|upon|in|&|de)\s+)?" + _CAPWORD + r")+"
-)
+_NAME = re.compile(_CAPWORD + r"(?:\s+(?:(?:of|for|the|on|upon|in|&|de)\s+)?" + _CAPWORD + r")+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
 _SENTENCE_START_WORDS = frozenset(
     """The A An Our This These That Those Each Every All We It Its Their They Its In On At By
@@ -195,9 +195,21 @@ def measure(sentence: str, vague: VagueMatcher) -> Substance:
     )
 
 
-def concrete_hits(sentence: str, terms: Sequence[re.Pattern[str]]) -> int:
-    """How many of a principle's concrete terms the sentence uses."""
-    return sum(1 for t in terms if t.search(sentence))
+class TermSet:
+    """Vocabulary phrases compiled once, screened by a cheap substring test first."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        self.patterns = compile_terms(terms)
+        self._keys = [re.split(r"[\s-]+", t.strip().lower())[0] for t in terms]
+
+    def count(self, text: str) -> int:
+        """How many distinct terms occur in ``text``."""
+        low = text.lower()
+        return sum(
+            1
+            for key, pattern in zip(self._keys, self.patterns, strict=True)
+            if key in low and pattern.search(text)
+        )
 
 
 def compile_terms(terms: Sequence[str]) -> list[re.Pattern[str]]:

@@ -36,7 +36,14 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
-from bench_query import bench_settings, embed_cached, fill_store, pct, synth_chunks  # noqa: E402
+from bench_query import (  # noqa: E402
+    bench_settings,
+    embed_cached,
+    fill_store,
+    pct,
+    set_threads,
+    synth_chunks,
+)
 
 RESULTS = REPO / "benchmarks" / "results"
 WARM_UP = [
@@ -83,7 +90,14 @@ def run_passes(lisa: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synthetic", type=int, default=10000, help="chunks (0 to skip)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: torch's own, one per core); results get a .threadsN suffix",
+    )
     args = parser.parse_args(argv)
+    threads, suffix = set_threads(args.threads)
     from assistant.service import build_lisa
     from evals.runner import load_lisa, load_questions
 
@@ -99,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} CPU cores",
+        "torch_threads": threads,
         "backend": lisa.chain.generator.name,
         "questions": len(items),
         "load_average_before": [round(x, 2) for x in load_before],
@@ -121,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     result["seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_ask.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    (RESULTS / f"bench_ask{suffix}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     md = [
         "# Warm ask latency (extractive backend, ms)",
         "",
@@ -156,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         + ".",
         "",
     ]
-    (RESULTS / "bench_ask.md").write_text("\n".join(md), encoding="utf-8")
+    (RESULTS / f"bench_ask{suffix}.md").write_text("\n".join(md), encoding="utf-8")
     print("\n".join(md))
     return 0
 

@@ -38,23 +38,32 @@ def _files(tmp_path: Path) -> list[Path]:
     return [one, two]
 
 
-def _run(files: list[Path], fmt: str, out_dir: Path | None, compare: bool, settings: Settings,
-         guidance: object) -> tuple[int, str, str]:
+def _run(
+    files: list[Path],
+    fmt: str,
+    out_dir: Path | None,
+    compare: bool,
+    settings: Settings,
+    guidance: object,
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = run_critique(files, fmt, out_dir, compare, settings, HashEmbedder(),
-                        guidance, stdout=out, stderr=err)  # type: ignore[arg-type]
+    code = run_critique(
+        files, fmt, out_dir, compare, settings, HashEmbedder(), guidance, stdout=out, stderr=err
+    )  # type: ignore[arg-type]
     return code, out.getvalue(), err.getvalue()
 
 
-def test_one_file_prints_its_report(tmp_path: Path, settings: Settings,
-                                    guidance_chunks: object) -> None:
+def test_one_file_prints_its_report(
+    tmp_path: Path, settings: Settings, guidance_chunks: object
+) -> None:
     code, out, err = _run(_files(tmp_path)[:1], "md", None, False, settings, guidance_chunks)
     assert code == 0, err
     assert out.startswith("# Critique: Millbrook strategy")
 
 
-def test_several_files_as_a_json_list(tmp_path: Path, settings: Settings,
-                                      guidance_chunks: object) -> None:
+def test_several_files_as_a_json_list(
+    tmp_path: Path, settings: Settings, guidance_chunks: object
+) -> None:
     code, out, _ = _run(_files(tmp_path), "json", None, False, settings, guidance_chunks)
     assert code == 0
     data = json.loads(out)
@@ -62,18 +71,19 @@ def test_several_files_as_a_json_list(tmp_path: Path, settings: Settings,
     assert len(data[0]["principles"]) == 12
 
 
-def test_out_dir_writes_one_file_per_draft(tmp_path: Path, settings: Settings,
-                                           guidance_chunks: object) -> None:
+def test_out_dir_writes_one_file_per_draft(
+    tmp_path: Path, settings: Settings, guidance_chunks: object
+) -> None:
     out_dir = tmp_path / "reports"
     code, out, err = _run(_files(tmp_path), "docx", out_dir, False, settings, guidance_chunks)
     assert code == 0 and out == ""
-    assert sorted(p.name for p in out_dir.iterdir()) == ["one-critique.docx",
-                                                          "two-critique.docx"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["one-critique.docx", "two-critique.docx"]
     assert err.count("wrote ") == 2
 
 
-def test_failures_are_reported_and_the_rest_still_run(tmp_path: Path, settings: Settings,
-                                                      guidance_chunks: object) -> None:
+def test_failures_are_reported_and_the_rest_still_run(
+    tmp_path: Path, settings: Settings, guidance_chunks: object
+) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
     good = _files(tmp_path)[0]
@@ -93,8 +103,7 @@ def test_usage_errors(tmp_path: Path, settings: Settings, guidance_chunks: objec
     assert code == 2 and "--out-dir" in err
 
 
-def test_compare_two_versions(tmp_path: Path, settings: Settings,
-                              guidance_chunks: object) -> None:
+def test_compare_two_versions(tmp_path: Path, settings: Settings, guidance_chunks: object) -> None:
     code, out, err = _run(_files(tmp_path), "json", None, True, settings, guidance_chunks)
     assert code == 0, err
     data = json.loads(out)

@@ -14,9 +14,7 @@ from assistant.substance import VagueMatcher
 
 @pytest.fixture(scope="module")
 def classifier(critique_rubric: Rubric) -> EngagementClassifier:
-    return EngagementClassifier(
-        critique_rubric.engagement, VagueMatcher(critique_rubric.language)
-    )
+    return EngagementClassifier(critique_rubric.engagement, VagueMatcher(critique_rubric.language))
 
 
 def _units(*paragraphs: str, heading: str = "How we involved people") -> list:  # type: ignore[type-arg]
@@ -28,20 +26,49 @@ def _units(*paragraphs: str, heading: str = "How we involved people") -> list:  
 @pytest.mark.parametrize(
     ("paragraphs", "level"),
     [
-        (["The strategy will be published on the LEP website and a summary leaflet will be "
-          "available in libraries so that residents can find out about it."], "inform"),
-        (["We received 1,104 responses to our survey of residents and held four public "
-          "meetings in May 2019."], "consult"),
-        (["From March 2019 we ran 18 workshops with residents in community centres to develop "
-          "and test the options."], "involve"),
-        (["In 2019 we recruited a Citizens' Panel of 32 residents.",
-          "The Panel agreed the priorities with officers by consensus over seven sessions."],
-         "collaborate"),
-        (["In 2019 the Cabinet formally delegated to a citizens' jury of 24 residents the "
-          "decision on how to spend £750,000, and agreed to implement its decisions."],
-         "empower"),
-        (["To choose projects for the first £1.5m we held a residents' ballot in November "
-          "2019; 7,840 people voted."], "empower"),
+        (
+            [
+                "The strategy will be published on the LEP website and a summary leaflet will be "
+                "available in libraries so that residents can find out about it."
+            ],
+            "inform",
+        ),
+        (
+            [
+                "We received 1,104 responses to our survey of residents and held four public "
+                "meetings in May 2019."
+            ],
+            "consult",
+        ),
+        (
+            [
+                "From March 2019 we ran 18 workshops with residents in community centres to "
+                "develop "
+                "and test the options."
+            ],
+            "involve",
+        ),
+        (
+            [
+                "In 2019 we recruited a Citizens' Panel of 32 residents.",
+                "The Panel agreed the priorities with officers by consensus over seven sessions.",
+            ],
+            "collaborate",
+        ),
+        (
+            [
+                "In 2019 the Cabinet formally delegated to a citizens' jury of 24 residents the "
+                "decision on how to spend £750,000, and agreed to implement its decisions."
+            ],
+            "empower",
+        ),
+        (
+            [
+                "To choose projects for the first £1.5m we held a residents' ballot in November "
+                "2019; 7,840 people voted."
+            ],
+            "empower",
+        ),
     ],
 )
 def test_levels_evidenced_by_firm_public_engagement(
@@ -56,17 +83,25 @@ def test_levels_evidenced_by_firm_public_engagement(
     "paragraphs",
     [
         # tools named in a list, never used
-        ["Our engagement toolkit includes citizens' juries, participatory budgeting, "
-         "co-design, youth forums and ballots."],
+        [
+            "Our engagement toolkit includes citizens' juries, participatory budgeting, "
+            "co-design, youth forums and ballots."
+        ],
         # aspiration, not engagement
-        ["We are moving from inform and consult to involve, collaborate and empower.",
-         "We would like to hold workshops with young people and will look at ways to do so."],
+        [
+            "We are moving from inform and consult to involve, collaborate and empower.",
+            "We would like to hold workshops with young people and will look at ways to do so.",
+        ],
         # a business survey used as a data source is not public engagement
-        ["Only 38% of SMEs use cloud software (Meridian Business Survey 2019, 1,250 firms).",
-         "We also ran a survey of 1,030 local businesses in spring 2019."],
+        [
+            "Only 38% of SMEs use cloud software (Meridian Business Survey 2019, 1,250 firms).",
+            "We also ran a survey of 1,030 local businesses in spring 2019.",
+        ],
         # engagement with officials and the board only
-        ["(a) comment on the working title and draft vision statement;",
-         "Informal discussion of the draft with Government officials in April."],
+        [
+            "(a) comment on the working title and draft vision statement;",
+            "Informal discussion of the draft with Government officials in April.",
+        ],
     ],
 )
 def test_no_level_without_evidence(classifier: EngagementClassifier, paragraphs: list[str]) -> None:

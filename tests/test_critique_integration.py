@@ -1,8 +1,8 @@
 """The critique with the real bundled model and guidance library, on the labelled drafts.
 
-Floors (measured in sample with the committed thresholds: exact 0.956, within-one 1.000,
-engagement 1.000; leave-one-draft-out from benchmarks/calibrate_critique.py: exact 0.944,
-within-one 1.000). The floors leave a small margin below those figures.
+Floors: measured in sample with the committed thresholds, exact 0.939, within-one 1.000,
+engagement 1.000 (leave-one-draft-out, from benchmarks/calibrate_critique.py: exact 0.917,
+within-one 0.994). The floors leave a margin below those figures.
 """
 
 from __future__ import annotations
@@ -47,8 +47,13 @@ def reports(
     out = {}
     for path in sorted(DRAFTS.iterdir()):
         if path.stem in labels:
-            report = critique_file(path, critique_rubric, real_embeddings, guidance_retriever,  # type: ignore[arg-type]
-                                   max_bytes=25 * 1024 * 1024)
+            report = critique_file(
+                path,
+                critique_rubric,
+                real_embeddings,
+                guidance_retriever,  # type: ignore[arg-type]
+                max_bytes=25 * 1024 * 1024,
+            )
             assert isinstance(report, CritiqueReport), report
             out[path.stem] = report
     assert set(out) == set(labels)
@@ -65,9 +70,9 @@ def test_accuracy_on_the_labelled_drafts(
     ]
     exact = sum(g == p for g, p in pairs) / len(pairs)
     within = sum(abs(RANK[g] - RANK[p]) <= 1 for g, p in pairs) / len(pairs)
-    engagement = sum(
-        reports[name].iap2_level == labels[name]["iap2"] for name in reports
-    ) / len(reports)
+    engagement = sum(reports[name].iap2_level == labels[name]["iap2"] for name in reports) / len(
+        reports
+    )
     assert exact >= EXACT_FLOOR, exact
     assert within >= WITHIN_ONE_FLOOR, within
     assert engagement >= ENGAGEMENT_FLOOR, engagement
@@ -114,9 +119,13 @@ def test_injection_text_has_no_effect_on_any_score(
     cleaned = dataclasses.replace(document, blocks=tuple(blocks))
     clean = score_draft(cleaned, critique_rubric, real_embeddings, guidance_retriever)  # type: ignore[arg-type]
     assert not any(w.kind == "injection" for w in clean.warnings)
-    assert [(p.id, p.status, p.confidence) for p in clean.principles] == [
-        (p.id, p.status, p.confidence) for p in report.principles
+    assert [(p.id, p.status) for p in clean.principles] == [
+        (p.id, p.status) for p in report.principles
     ]
+    # the same numbers too (up to float noise from batching the embeddings differently)
+    assert [p.confidence for p in clean.principles] == pytest.approx(
+        [p.confidence for p in report.principles], abs=0.002
+    )
     assert clean.iap2_level == report.iap2_level == "consult"
     for pid in ("evaluation_plan", "responsible_business", "rural_proofing"):
         assert report.status_of(pid) == "missing"  # the "confidential annex" counts for nothing
