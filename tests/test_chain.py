@@ -18,12 +18,10 @@ from assistant.embeddings import HashEmbedder
 from assistant.generation import ChatModelGenerator, ExtractiveGenerator
 from assistant.ingest import ingest_paths
 from assistant.prompts import load_prompts
-from assistant.retrieval import HybridRetriever, RelevanceModel
+from assistant.retrieval import FEATURES, HybridRetriever, RelevanceModel
 from assistant.store import open_store
 
-ALWAYS = RelevanceModel(
-    weights={"dense_top": 0, "keyword_coverage": 0, "bm25_top": 0, "dense_margin": 0}, bias=5.0
-)
+ALWAYS = RelevanceModel(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0)
 NEVER = RelevanceModel(weights=ALWAYS.weights, bias=-5.0)
 
 
