@@ -23,7 +23,7 @@ from assistant.settings import Settings
 from assistant.store import GuidanceStore, Manifest, writer_lock
 
 # Bump when parsing or chunking changes what a file turns into: every file is re-chunked.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
 

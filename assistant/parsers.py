@@ -61,7 +61,7 @@ def parse_markdown(text: str) -> list[Block]:
             table = []
 
     for raw in text.splitlines():
-        line = raw.rstrip()
+        line = re.sub(r"^\s{0,3}>\s?", "", raw.rstrip())  # blockquotes read as plain text
         stripped = line.strip()
         if match := _PAGE_COMMENT.match(stripped):
             flush()
@@ -141,23 +141,31 @@ def split_list_items(para: str) -> list[str]:
     return ["\n".join(i) for i in items if i]
 
 
-def _looks_like_heading(para: str) -> bool:
+def _looks_like_heading(para: str, dangling_ok: bool = False) -> bool:
+    """A short line with no closing punctuation that reads like a title.
+
+    A line ending in "the", "of", "from"… is usually a wrapped sentence; pass
+    ``dangling_ok`` when the next line is known to start a new sentence.
+    """
     if "\n" in para or len(para) > 100:
         return False
     words = para.split()
     if not 1 <= len(words) <= 12 or para.endswith(_TERMINAL) or "," in para:
         return False
-    if len(words) > 1 and words[-1].lower() in _DANGLING:
+    if len(words) > 1 and words[-1].lower() in _DANGLING and not dangling_ok:
         return False
+    if para[0].isdigit():  # "2.1 Skills", "3 EVIDENCE", "1. INTRODUCTION"; not "1. Set out…"
+        match = re.match(r"^\d+(?:\.\d+)*\.?\s+(\D.*)$", para)
+        return bool(match) and (bool(re.match(r"^\d+\.\d", para)) or match.group(1).isupper())
     if _LIST_ITEM.match(para) or _PAGE_NUMBER_LINE.match(para) or para.startswith("©"):
         return False
-    return para[0].isupper() or (para[0].isdigit() and bool(re.match(r"^\d+(\.\d+)*\s+\D", para)))
+    return para[0].isupper()
 
 
 def _heading_level(para: str) -> int:
     if re.match(r"^(part|chapter|section)\s+\w+", para, re.IGNORECASE):
         return 1
-    if match := re.match(r"^(\d+(?:\.\d+)*)\s", para):
+    if match := re.match(r"^(\d+(?:\.\d+)*)\.?\s", para):
         return min(match.group(1).count(".") + 1, 6)
     return 2
 
@@ -188,10 +196,11 @@ def blocks_from_paragraphs(paragraphs: list[tuple[str, int | None]]) -> list[Blo
     pending_notes: list[Block] = []
     broken = False  # the last text block ends mid-sentence
     after_table = False
-    for raw, page in paragraphs:
+    for index, (raw, page) in enumerate(paragraphs):
         para = raw.strip("\n")
         if not para.strip():
             continue
+        following = next((p.strip() for p, _ in paragraphs[index + 1 :] if p.strip()), "")
         rows = _tab_table(para)
         if rows is not None:
             blocks.extend(pending_notes)
@@ -217,7 +226,7 @@ def blocks_from_paragraphs(paragraphs: list[tuple[str, int | None]]) -> list[Blo
             last = blocks[-1]
             pages = last.page if last.page is not None else page
             blocks[-1] = Block("text", f"{last.text} {text}", page=pages)
-        elif _looks_like_heading(text) and not after_table:
+        elif _looks_like_heading(text, dangling_ok=following[:1].isupper()) and not after_table:
             blocks.extend(pending_notes)
             pending_notes = []
             blocks.append(Block("heading", text, _heading_level(text), page))
@@ -316,7 +325,11 @@ def _pdf_paragraphs(lines: list[str]) -> list[str]:
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if _LIST_ITEM.match(stripped) and paras[-1]:
             paras.append([])
-        heading = _looks_like_heading(stripped) and not paras[-1] and (not nxt or nxt[0].isupper())
+        heading = not paras[-1] and (
+            _looks_like_heading(stripped, dangling_ok=True)
+            if nxt[:1].isupper()
+            else not nxt and _looks_like_heading(stripped)
+        )
         if _looks_like_heading(nxt) and paras[-1] and stripped.endswith(_TERMINAL):
             heading = False
         paras[-1].append(stripped)

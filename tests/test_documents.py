@@ -172,3 +172,37 @@ def test_bad_input_names_the_file_and_the_reason(
         load_document(path, MB)
     assert err.value.source == name
     assert reason in err.value.reason
+
+
+def test_plain_text_numbered_and_capitalised_headings() -> None:
+    text = (
+        "1. INTRODUCTION\n\nThis strategy covers the county.\n\n"
+        "2.1 Skills and training\n\nWe will fund 300 apprenticeships.\n\n"
+        "1. Set out a robust evidence base.\n\nThe end."
+    )
+    blocks = parse_plain_text(text)
+    headings = [(b.text, b.level) for b in blocks if b.kind == "heading"]
+    assert headings == [("1. INTRODUCTION", 1), ("2.1 Skills and training", 2)]
+    assert ("text", "1. Set out a robust evidence base.") in [(b.kind, b.text) for b in blocks]
+
+
+def test_markdown_blockquotes_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "q.md"
+    path.write_text("# T\n\n> Quoted officer view.\n> Second line.\n", encoding="utf-8")
+    doc = load_document(path, MB)
+    assert doc.blocks[1].text == "Quoted officer view. Second line."
+
+
+def test_pdf_heading_ending_in_a_preposition_before_a_new_sentence(tmp_path: Path) -> None:
+    path = make_pdf(
+        tmp_path / "p.pdf",
+        [
+            [
+                "Draft strategy, January 2020.",
+                "Part 1: Where we start from",
+                "When the steelworks closed the valley lost 17,000 jobs.",
+            ]
+        ],
+    )
+    blocks = load_document(path, MB).blocks
+    assert ("heading", "Part 1: Where we start from") in [(b.kind, b.text) for b in blocks]
