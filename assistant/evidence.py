@@ -141,9 +141,7 @@ def _client() -> Any:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
-            _CLIENT = chromadb.EphemeralClient(
-                settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            _CLIENT = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         return _CLIENT
 
 

@@ -38,7 +38,7 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
-from bench_query import PLACES, bench_settings  # noqa: E402
+from bench_query import PLACES, bench_settings, set_threads  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -84,7 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--files", type=int, default=80, help="copies of the corpus (~25 chunks each)"
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: torch's own, one per core); results get a .threadsN suffix",
+    )
     args = parser.parse_args(argv)
+    threads, suffix = set_threads(args.threads)
     from assistant.embeddings import build_embeddings
     from assistant.ingest import ingest_paths
     from assistant.store import open_store
@@ -126,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} CPU cores",
+        "torch_threads": threads,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "files": args.files,
@@ -142,12 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         "rerun_one_file_edited_chunks": one.chunks_embedded,  # type: ignore[attr-defined]
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_ingest.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    (RESULTS / f"bench_ingest{suffix}.json").write_text(
+        json.dumps(result, indent=1), encoding="utf-8"
+    )
     md = "\n".join(
         [
             "# Ingest throughput",
             "",
-            f"{result['machine']} (load average before {result['load_average_before'][0]}); "
+            f"{result['machine']}, {threads} torch thread(s) (load average before "
+            f"{result['load_average_before'][0]}, after {result['load_average_after'][0]}); "
             f"{args.files} Markdown files, {chunks} chunks of about {result['avg_chunk_chars']} "
             "characters.",
             "",
@@ -165,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ]
     )
-    (RESULTS / "bench_ingest.md").write_text(md, encoding="utf-8")
+    (RESULTS / f"bench_ingest{suffix}.md").write_text(md, encoding="utf-8")
     print(md)
     return 0
 

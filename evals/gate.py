@@ -167,7 +167,7 @@ def baseline_from(metrics: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "recorded": time.strftime("%Y-%m-%d"),
         "notes": (
-            f"Recorded with `python -m evals --update-baseline` on {run.get('qa')} "
+            f"Recorded with `python -m evals --update-baseline` on {Path(str(run.get('qa'))).name} "
             f"(backend {run.get('backend')}, {run.get('chunks')} chunks)."
             + "".join(f" {s} not measured: {r}." for s, (r, _) in skipped.items())
         ),

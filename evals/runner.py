@@ -87,7 +87,28 @@ def load_lisa(log: Callable[[str], None] = lambda _m: None) -> Any:
         if not report.ok:
             failed = [f"{f.source}: {f.reason}" for f in report.files if f.status == "failed"]
             raise RuntimeError(f"ingest failed: {failed}")
+    else:
+        stale = store_staleness(settings, embeddings)
+        if stale:
+            log(
+                f"warning: the store in {settings.data_dir} is out of date with "
+                f"{settings.corpus_dir} ({stale}); run `make index` for current figures"
+            )
     return build_lisa(settings, embeddings)
+
+
+def store_staleness(settings: Any, embeddings: Any) -> str | None:
+    """What an ingest would change (a dry run), or None when the store is current."""
+    from assistant.ingest import ingest_paths
+
+    try:
+        report = ingest_paths(
+            [settings.corpus_dir], settings, lambda: None, embeddings, dry_run=True
+        )  # type: ignore[arg-type, return-value]
+    except Exception as exc:  # the check is advisory; never stop the eval for it
+        return f"could not check: {type(exc).__name__}: {exc}"
+    changes = {s: report.count(s) for s in ("added", "updated", "removed", "failed")}
+    return ", ".join(f"{n} {s}" for s, n in changes.items() if n) or None
 
 
 # --- asking ------------------------------------------------------------------
