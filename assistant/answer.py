@@ -21,15 +21,17 @@ class Citation:
 
     @classmethod
     def from_hit(cls, marker: int, hit: Hit, quote: str) -> Citation:
+        """Cite the chunk of a (possibly merged) passage that holds the quote."""
+        chunk = next((c for c in hit.chunks if quote in c.text), hit.chunk)
         return cls(
             id=marker,
-            source=hit.chunk.source,
-            title=hit.chunk.title,
-            section=hit.chunk.section,
-            page=hit.pages[0] if hit.pages else None,
+            source=chunk.source,
+            title=chunk.title,
+            section=chunk.section,
+            page=chunk.page,
             quote=quote,
             score=round(hit.score, 4),
-            chunk_id=hit.id,
+            chunk_id=chunk.id,
         )
 
 

@@ -90,29 +90,31 @@ class ExtractiveGenerator:
         return [float(self._vectors[s] @ query) for s in sentences]
 
     def rank_sentences(self, question: str, hits: Sequence[Hit]) -> list[tuple[float, int, str]]:
-        """(score, hit index, sentence) for sentences of the top hits, best first."""
+        """(score, hit index, text) for the sentences of the top hits, best first.
+
+        Each sentence (or short list item) is scored on its own, then given the
+        context it needs: the sentence it leans on, or the list it introduces.
+        """
         terms = set(tokenize(question))
         total = sum(self.keywords.idf(t) for t in terms) or 1.0
-        candidates: list[tuple[int, int, str]] = []
+        candidates: list[tuple[int, str, str]] = []  # hit index, scored unit, text to show
         for index, hit in enumerate(hits[: self.max_hits]):
-            sentences = passage_sentences(hit.text)
-            for order, sentence in enumerate(sentences):
-                if len(set(tokenize(sentence))) < 3:
-                    continue
-                if _ANAPHOR.match(_BULLET.sub("", sentence)) and order > 0:
-                    sentence = f"{sentences[order - 1]} {sentence}"
-                candidates.append((index, order, sentence))
-        meaning = self._similarities(question, [c[2] for c in candidates])
+            units = passage_units(hit.text)
+            for order, unit in enumerate(units):
+                text = with_context(units, order)
+                if text and len(set(tokenize(unit))) >= 3:
+                    candidates.append((index, unit, text))
+        meaning = self._similarities(question, [c[1] for c in candidates])
         ranked = []
-        for (index, order, sentence), cosine in zip(candidates, meaning, strict=True):
-            words = set(tokenize(sentence))
+        for order, ((index, unit, text), cosine) in enumerate(
+            zip(candidates, meaning, strict=True)
+        ):
+            words = set(tokenize(text))
             overlap = sum(self.keywords.idf(t) for t in terms & words) / total
-            length = min(1.0, len(sentence.split()) / 12)
-            if sentence.rstrip().endswith(":"):  # it introduces a list: say the list instead
-                length -= 2.0
+            length = min(1.0, len(unit.split()) / 12)
             prior = 0.25 / (1 + index) - (0.3 if hits[index].chunk.kind == "notes" else 0.0)
-            score = 0.6 * overlap + 0.8 * cosine + prior + 0.05 * length - 0.005 * order
-            ranked.append((score, index, sentence))
+            score = 0.6 * overlap + 0.8 * cosine + prior + 0.05 * length - 0.001 * order
+            ranked.append((score, index, text))
         ranked.sort(key=lambda r: -r[0])
         return ranked
 
@@ -134,6 +136,45 @@ class ExtractiveGenerator:
             points.append(f"- {_BULLET.sub('', sentence)} [{index + 1}]")
         if points:
             yield "\n\n" + "\n".join(points)
+
+
+_CONTINUES = re.compile(r"^(these|this|they|such)\s+(are|is|include|includes)\b", re.IGNORECASE)
+CONTEXT_WORDS = 110
+
+
+def passage_units(text: str) -> list[str]:
+    """Sentences of a passage; a short list item stays whole (its sentences belong together)."""
+    units: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if _BULLET.match(line) and len(line.split()) <= 80:
+            units.append(line)
+        elif line:
+            units.extend(passage_sentences(line))
+    return units
+
+
+def with_context(units: Sequence[str], order: int) -> str:
+    """A unit with the sentence it leans on and the list or sentence it introduces."""
+    parts = [units[order]]
+    if order > 0 and _ANAPHOR.match(_BULLET.sub("", units[order])):
+        parts.insert(0, units[order - 1])
+    introduces = parts[-1].rstrip().endswith(":")
+    following = order + 1
+    while following < len(units):
+        unit = units[following]
+        if sum(len(p.split()) for p in parts) + len(unit.split()) > CONTEXT_WORDS:
+            break
+        if introduces and (_BULLET.match(unit) or len(parts) == 1):
+            parts.append(unit)
+        elif len(parts) == 1 and _CONTINUES.match(_BULLET.sub("", unit)):
+            parts.append(unit)
+            introduces = unit.rstrip().endswith(":")
+        else:
+            break
+        following += 1
+    text = " ".join(_BULLET.sub("", p) for p in parts)
+    return text if not introduces or len(parts) > 1 else ""
 
 
 def _key(sentence: str) -> frozenset[str]:

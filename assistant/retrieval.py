@@ -281,4 +281,5 @@ def quantity_gap(query: str, candidates: Sequence[Chunk]) -> float:
     if not best:
         return 1.0
     top = max(o for o, _ in best)
-    return 0.0 if any(_DIGIT.search(s) for o, s in best if o == top) else 1.0
+    near_top = [s for o, s in best if o >= max(1, top - 1)]
+    return 0.0 if any(_DIGIT.search(s) for s in near_top) else 1.0
