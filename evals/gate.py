@@ -29,7 +29,7 @@ class Check:
     against: str  # "threshold" or "baseline"
     required: str  # e.g. ">= 0.95"
     value: float | None
-    status: str  # "pass", "FAIL" or "skip"
+    status: str  # "pass", "FAIL", "skip" or "short" (passes the gate, below the target)
     note: str = ""
 
 
@@ -71,6 +71,18 @@ def check(
             checks.append(_missing(metric, "threshold", required, skipped))
         else:
             checks.append(Check(metric, "threshold", required, value, "pass" if ok else "FAIL"))
+            target = rule.get("target")
+            if ok and target is not None and value < target - EPS:
+                checks.append(
+                    Check(
+                        metric,
+                        "target",
+                        f">= {target}",
+                        value,
+                        "short",
+                        "below the issue's target (reported, not gated)",
+                    )
+                )
     if baseline is None:
         checks.append(
             Check(
@@ -109,7 +121,9 @@ def failures(checks: list[Check]) -> list[Check]:
 
 def render(checks: list[Check]) -> str:
     """A plain-text table, failures first."""
-    rows = sorted(checks, key=lambda c: ({"FAIL": 0, "skip": 1, "pass": 2}[c.status], c.metric))
+    rows = sorted(
+        checks, key=lambda c: ({"FAIL": 0, "short": 1, "skip": 2, "pass": 3}[c.status], c.metric)
+    )
     header = ("status", "metric", "against", "required", "value", "note")
     table = [header] + [
         (

@@ -128,3 +128,14 @@ def test_run_gate_and_baseline_files(tmp_path: Path) -> None:
     worse = {**metrics, "headline": {**GOOD, "retrieval.hit@1": 0.5}}
     ok, table = gate.run_gate(worse, thresholds, baseline)
     assert not ok and "retrieval.hit@1" in table
+
+
+def test_a_metric_below_its_target_is_reported_but_does_not_fail() -> None:
+    from evals.gate import check, failures
+
+    thresholds = {"metrics": {"answers.refusal_recall": {"min": 0.8, "target": 0.95}}}
+    checks = check({"answers.refusal_recall": 0.85}, thresholds, {"metrics": {}})
+    assert not failures(checks)
+    assert [c.status for c in checks if c.against == "target"] == ["short"]
+    below = check({"answers.refusal_recall": 0.7}, thresholds, {"metrics": {}})
+    assert [c.status for c in failures(below)] == ["FAIL"]
