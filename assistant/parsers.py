@@ -156,7 +156,9 @@ def _looks_like_heading(para: str, dangling_ok: bool = False) -> bool:
         return False
     if para[0].isdigit():  # "2.1 Skills", "3 EVIDENCE", "1. INTRODUCTION"; not "1. Set out…"
         match = re.match(r"^\d+(?:\.\d+)*\.?\s+(\D.*)$", para)
-        return bool(match) and (bool(re.match(r"^\d+\.\d", para)) or match.group(1).isupper())
+        if match is None:
+            return False
+        return bool(re.match(r"^\d+\.\d", para)) or match.group(1).isupper()
     if _LIST_ITEM.match(para) or _PAGE_NUMBER_LINE.match(para) or para.startswith("©"):
         return False
     return para[0].isupper()
