@@ -1,8 +1,10 @@
 """Incremental, crash-safe ingest of guidance files into the store.
 
 For each file: hash it; skip it when the manifest holds that hash; otherwise
-parse, chunk, upsert the new chunks, then delete the file's stale chunks, then
-record it in the manifest (written atomically after every file). An ingest cut
+parse and chunk it. Changed files are embedded together in length-sorted
+batches; then, file by file, the new chunks are upserted, the file's stale
+chunks deleted, and the file recorded in the manifest (written atomically
+after every file). An ingest cut
 off at any point leaves every earlier chunk in place, and the next run finishes
 the job. Deleted files are removed. One writer at a time (``writer_lock``).
 """
@@ -82,6 +84,7 @@ def discover(paths: Sequence[Path]) -> tuple[dict[str, Path], list[Path]]:
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
+_Parsed = tuple[str, str, list[Chunk], dict[str, str], FileStatus]  # source, sha, chunks, meta
 
 
 def ingest_paths(
@@ -150,7 +153,7 @@ def _apply(
     report: IngestReport,
     progress: ProgressFactory | None,
 ) -> None:
-    parsed: list[tuple[str, str, list[Chunk], dict[str, str], FileStatus]] = []
+    parsed: list[_Parsed] = []
     for source, path, digest in plan:
         try:
             doc = load_document(path, settings.max_file_bytes, source)
@@ -163,23 +166,76 @@ def _apply(
     tick = progress(sum(len(p[2]) for p in parsed)) if progress else None
     manifest.embedding_model = embeddings.name
     manifest.pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
-    for source, digest, chunks, meta, status in parsed:
-        store.add(chunks, meta, on_batch=tick)
-        keep = {c.id for c in chunks}
-        stale = [i for i in store.ids_for_source(source) if i not in keep]
-        store.delete(stale)
-        manifest.files[source] = {
-            "sha256": digest,
-            "chunks": len(chunks),
-            "title": meta.get("title", source),
-            "metadata": meta,
-            "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        }
-        manifest.save(settings.manifest_path)
-        report.chunks_embedded += len(chunks)
-        report.files.append(FileResult(source, status, len(chunks)))
+    for group in _groups(parsed):
+        vectors = embed_sorted([c.embedding_text() for p in group for c in p[2]], embeddings, tick)
+        offset = 0
+        for source, digest, chunks, meta, status in group:
+            mine = vectors[offset : offset + len(chunks)]
+            offset += len(chunks)
+            _replace_file(store, manifest, settings, report, source, digest, chunks, meta, mine)
+            report.files.append(FileResult(source, status, len(chunks)))
     for source in removed:
         store.delete(store.ids_for_source(source))
         manifest.files.pop(source, None)
         manifest.save(settings.manifest_path)
         report.files.append(FileResult(source, "removed"))
+
+
+GROUP_CHUNKS = 4096  # embed this many chunks at a time (bounded memory, full batches)
+EMBED_BATCH = 64
+
+
+def _groups(parsed: list[_Parsed]) -> list[list[_Parsed]]:
+    groups: list[list[_Parsed]] = [[]]
+    size = 0
+    for item in parsed:
+        if groups[-1] and size + len(item[2]) > GROUP_CHUNKS:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += len(item[2])
+    return [g for g in groups if g]
+
+
+def embed_sorted(
+    texts: list[str], embeddings: LisaEmbeddings, tick: Callable[[int], None] | None
+) -> list[list[float]]:
+    """Embed in full batches of similar length (much faster than file by file)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors: list[list[float]] = [[] for _ in texts]
+    for start in range(0, len(order), EMBED_BATCH):
+        batch = order[start : start + EMBED_BATCH]
+        for i, vector in zip(
+            batch, embeddings.embed_documents([texts[i] for i in batch]), strict=True
+        ):
+            vectors[i] = vector
+        if tick:
+            tick(len(batch))
+    return vectors
+
+
+def _replace_file(
+    store: GuidanceStore,
+    manifest: Manifest,
+    settings: Settings,
+    report: IngestReport,
+    source: str,
+    digest: str,
+    chunks: list[Chunk],
+    meta: dict[str, str],
+    vectors: list[list[float]],
+) -> None:
+    """Upsert the file's new chunks, then drop its stale ones, then record it."""
+    store.add(chunks, meta, vectors=vectors)
+    keep = {c.id for c in chunks}
+    stale = [i for i in store.ids_for_source(source) if i not in keep]
+    store.delete(stale)
+    manifest.files[source] = {
+        "sha256": digest,
+        "chunks": len(chunks),
+        "title": meta.get("title", source),
+        "metadata": meta,
+        "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    manifest.save(settings.manifest_path)
+    report.chunks_embedded += len(chunks)
