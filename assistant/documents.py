@@ -87,7 +87,7 @@ def read_sidecar(path: Path) -> dict[str, str]:
 
 def load_document(path: Path, max_bytes: int, source: str | None = None) -> Document:
     """Read one file into a Document, or raise DocumentError with the reason."""
-    from assistant import parsers  # deferred: pypdf and python-docx are only needed here
+    from assistant import parsers, pdf  # deferred: pypdf and python-docx are only needed here
 
     source = source or path.name
     suffix = path.suffix.lower()
@@ -110,7 +110,7 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
         )
     data = path.read_bytes()
     if suffix == ".pdf":
-        blocks = parsers.parse_pdf(data, source)
+        blocks = pdf.parse_pdf(data, source)
     elif suffix == ".docx":
         blocks = parsers.parse_docx(data, source)
     else:

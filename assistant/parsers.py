@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 from html.parser import HTMLParser
 
 from assistant.documents import Block, DocumentError
@@ -21,15 +20,15 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^([^\]]+)\]:\s*(.*)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _PAGE_COMMENT = re.compile(r"^<!--\s*page\s+(\d+)\s*-->$", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪]|\d{1,2}[.)])\s+")
+LIST_ITEM = re.compile(r"^\s*(?:[-*•▪]|\d{1,2}[.)])\s+")
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3})\.?\s+\S")
 _CITATION_HINT = re.compile(r"(\b(1[89]|20)\d\d\b|\bibid\b|\]\(|https?://|\bop\. cit)", re.I)
-_PAGE_NUMBER_LINE = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+PAGE_NUMBER_LINE = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DANGLING = frozenset(
     "a an the and or but of to in on at for with by from as that which"
     " who our their its is are was were be will".split()
 )
-_TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")")
+TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")")
 
 
 def clean_inline(text: str) -> str:
@@ -85,7 +84,7 @@ def parse_markdown(text: str) -> list[Block]:
             flush()
             note = clean_inline(match.group(2))
             blocks.append(Block("footnote", f"{match.group(1)}. {note}", page=page))
-        elif _LIST_ITEM.match(line):
+        elif LIST_ITEM.match(line):
             flush()
             para = [stripped]
         else:
@@ -135,13 +134,13 @@ def split_list_items(para: str) -> list[str]:
         return [para]
     items: list[list[str]] = [[]]
     for line in para.splitlines():
-        if _LIST_ITEM.match(line) and items[-1]:
+        if LIST_ITEM.match(line) and items[-1]:
             items.append([])
         items[-1].append(line)
     return ["\n".join(i) for i in items if i]
 
 
-def _looks_like_heading(para: str, dangling_ok: bool = False) -> bool:
+def looks_like_heading(para: str, dangling_ok: bool = False) -> bool:
     """A short line with no closing punctuation that reads like a title.
 
     A line ending in "the", "of", "from"… is usually a wrapped sentence; pass
@@ -150,7 +149,7 @@ def _looks_like_heading(para: str, dangling_ok: bool = False) -> bool:
     if "\n" in para or len(para) > 100:
         return False
     words = para.split()
-    if not 1 <= len(words) <= 12 or para.endswith(_TERMINAL) or "," in para:
+    if not 1 <= len(words) <= 12 or para.endswith(TERMINAL) or "," in para:
         return False
     if len(words) > 1 and words[-1].lower() in _DANGLING and not dangling_ok:
         return False
@@ -159,7 +158,7 @@ def _looks_like_heading(para: str, dangling_ok: bool = False) -> bool:
         if match is None:
             return False
         return bool(re.match(r"^\d+\.\d", para)) or match.group(1).isupper()
-    if _LIST_ITEM.match(para) or _PAGE_NUMBER_LINE.match(para) or para.startswith("©"):
+    if LIST_ITEM.match(para) or PAGE_NUMBER_LINE.match(para) or para.startswith("©"):
         return False
     return para[0].isupper()
 
@@ -221,14 +220,14 @@ def blocks_from_paragraphs(paragraphs: list[tuple[str, int | None]]) -> list[Blo
             continue
         continues = (
             broken
-            and not _LIST_ITEM.match(text)
+            and not LIST_ITEM.match(text)
             and (text[0].islower() or bool(pending_notes) or _page_changed(blocks, page))
         )
         if continues:
             last = blocks[-1]
             pages = last.page if last.page is not None else page
             blocks[-1] = Block("text", f"{last.text} {text}", page=pages)
-        elif _looks_like_heading(text, dangling_ok=following[:1].isupper()) and not after_table:
+        elif looks_like_heading(text, dangling_ok=following[:1].isupper()) and not after_table:
             blocks.extend(pending_notes)
             pending_notes = []
             blocks.append(Block("heading", text, _heading_level(text), page))
@@ -238,7 +237,7 @@ def blocks_from_paragraphs(paragraphs: list[tuple[str, int | None]]) -> list[Blo
             blocks.extend(pending_notes)
             pending_notes = []
             blocks.append(Block("text", text, page=page))
-        broken = not text.endswith(_TERMINAL) and not blocks[-1].text.endswith(_TERMINAL)
+        broken = not text.endswith(TERMINAL) and not blocks[-1].text.endswith(TERMINAL)
         after_table = False
         if not broken:
             blocks.extend(pending_notes)
@@ -249,95 +248,6 @@ def blocks_from_paragraphs(paragraphs: list[tuple[str, int | None]]) -> list[Blo
 
 def _page_changed(blocks: list[Block], page: int | None) -> bool:
     return bool(blocks) and page is not None and blocks[-1].page not in (None, page)
-
-
-def parse_pdf(data: bytes, source: str) -> list[Block]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception as exc:  # pypdf raises several types for unknown ciphers
-                raise DocumentError(source, f"the PDF is encrypted ({exc})") from exc
-            if not opened:
-                raise DocumentError(source, "the PDF is password-protected; save an unlocked copy")
-        labels = _page_labels(reader)
-        page_texts = [(page.extract_text() or "", labels[i]) for i, page in enumerate(reader.pages)]
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise DocumentError(source, f"the PDF is damaged or not a PDF ({exc})") from exc
-    if not any(t.strip() for t, _ in page_texts):
-        raise DocumentError(
-            source,
-            f"no text layer in {len(page_texts)} page(s): it looks scanned; "
-            "run OCR on it or upload the original document",
-        )
-    page_lines = _strip_running_lines([t.splitlines() for t, _ in page_texts])
-    paragraphs: list[tuple[str, int | None]] = []
-    for lines, (_, label) in zip(page_lines, page_texts, strict=True):
-        paragraphs.extend((p, label) for p in _pdf_paragraphs(lines))
-    return blocks_from_paragraphs(paragraphs)
-
-
-def _page_labels(reader: object) -> list[int]:
-    labels: list[int] = []
-    raw = list(getattr(reader, "page_labels", []) or [])
-    count = len(getattr(reader, "pages", []))
-    for i in range(count):
-        label = raw[i] if i < len(raw) else ""
-        labels.append(int(label) if str(label).isdigit() else i + 1)
-    return labels
-
-
-def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Drop page numbers and headers/footers repeated on most pages."""
-    edge: Counter[str] = Counter()
-    for lines in pages:
-        cleaned = [ln.strip() for ln in lines if ln.strip()]
-        for ln in set(cleaned[:1] + cleaned[-1:]):
-            edge[re.sub(r"\d+", "#", ln)] += 1
-    repeated = {k for k, n in edge.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
-    out = []
-    for lines in pages:
-        kept = [
-            ln
-            for ln in (x.rstrip() for x in lines)
-            if ln.strip()
-            and not _PAGE_NUMBER_LINE.match(ln.strip())
-            and re.sub(r"\d+", "#", ln.strip()) not in repeated
-        ]
-        out.append(kept)
-    return out
-
-
-def _pdf_paragraphs(lines: list[str]) -> list[str]:
-    """Group a page's lines into paragraphs.
-
-    A line that ends a sentence, or looks like a heading, closes a paragraph;
-    a list item opens one. Over-splitting is harmless (chunks pack paragraphs
-    back together); joining a heading to body text is not.
-    """
-    paras: list[list[str]] = [[]]
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if _LIST_ITEM.match(stripped) and paras[-1]:
-            paras.append([])
-        heading = not paras[-1] and (
-            _looks_like_heading(stripped, dangling_ok=True)
-            if nxt[:1].isupper()
-            else not nxt and _looks_like_heading(stripped)
-        )
-        if _looks_like_heading(nxt) and paras[-1] and stripped.endswith(_TERMINAL):
-            heading = False
-        paras[-1].append(stripped)
-        if stripped.endswith(_TERMINAL) or heading:
-            paras.append([])
-    return ["\n".join(p) for p in paras if p]
 
 
 # ------------------------------------------------------------------------ DOCX
