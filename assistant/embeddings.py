@@ -42,6 +42,8 @@ class LisaEmbeddings(Embeddings):
 def apply_offline_mode(settings: Settings) -> None:
     """Keep Hugging Face libraries off the network unless the user opted in."""
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     if not settings.allow_network:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
