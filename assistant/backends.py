@@ -126,6 +126,7 @@ class LlamaCppChat(_StreamingChat):
     """A GGUF model through llama-cpp-python (the optional `local` extra)."""
 
     model_path: str
+    max_tokens: int = 384  # small models ramble: cap the answer
     llama: Any = None
 
     @property
@@ -137,7 +138,9 @@ class LlamaCppChat(_StreamingChat):
             from llama_cpp import Llama
 
             self.llama = Llama(model_path=self.model_path, n_ctx=4096, verbose=False)
-        stream = self.llama.create_chat_completion(messages=messages, stream=True, temperature=0)
+        stream = self.llama.create_chat_completion(
+            messages=messages, stream=True, temperature=0, max_tokens=self.max_tokens
+        )
         for part in stream:
             piece = part["choices"][0]["delta"].get("content")
             if piece:
