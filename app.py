@@ -14,39 +14,31 @@ running ``python app.py`` directly stays offline.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from typing import Any
 
 __all__ = ["build_app", "main"]  # noqa: F822 (build_app: lazy, see __getattr__)
 
-OFFLINE_ENV = {
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-}
-
 
 def __getattr__(name: str) -> Any:
     """Lazy re-export, so importing app.py does not import Gradio."""
     if name == "build_app":
-        from assistant.webapp import build_app
+        from assistant.frontends.web.app import build_app
 
         return build_app
     raise AttributeError(f"module 'app' has no attribute {name!r}")
 
 
 def main() -> int:
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # never call out, whatever the shell says
-
+    from assistant.offline import apply_offline_environment
     from assistant.settings import Settings
-    from assistant.webapp import LisaLoader, build_app, launch_kwargs
 
     settings = Settings()
+    apply_offline_environment(settings.allow_network)  # before Gradio is imported
+
+    from assistant.frontends.web.app import build_app, launch_kwargs
+    from assistant.frontends.web.callbacks import LisaLoader
+
     try:
         kwargs = launch_kwargs(settings)
     except ValueError as exc:

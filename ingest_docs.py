@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     args = parser.parse_args(argv)
 
-    from assistant.cli_ingest import run_ingest
+    from assistant.frontends.cli.ingest import run_ingest
     from assistant.settings import Settings
 
     settings = Settings()

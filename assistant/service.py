@@ -16,21 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from assistant import __version__
-from assistant.answer import Answer
-from assistant.backends import make_generator
-from assistant.chain import AnswerChain, Message, build_chain
-from assistant.documents import SUPPORTED_SUFFIXES
-from assistant.embeddings import LisaEmbeddings, build_embeddings
-from assistant.generation import ExtractiveGenerator
-from assistant.ingest import IngestReport, ingest_paths
-from assistant.prompts import PromptSet, load_prompts
-from assistant.retrieval import HybridRetriever, Retrieval, load_relevance_model
-from assistant.rubric import Rubric, load_rubric
+from assistant.ask.answer import Answer
+from assistant.ask.backends import make_generator
+from assistant.ask.chain import AnswerChain, build_chain
+from assistant.ask.condense import Message
+from assistant.ask.generation import ExtractiveGenerator
+from assistant.ask.prompts import PromptSet, load_prompts
+from assistant.ask.retrieval import HybridRetriever, Retrieval, load_relevance_model
+from assistant.critique.rubric import Rubric, load_rubric
+from assistant.documents.model import SUPPORTED_SUFFIXES
+from assistant.errors import LisaError
+from assistant.library.embeddings import LisaEmbeddings, build_embeddings
+from assistant.library.ingest import IngestReport, ingest_paths
+from assistant.library.store import GuidanceStore, Manifest, open_store
 from assistant.settings import Settings
-from assistant.store import GuidanceStore, Manifest, open_store
 
 
-class LibraryError(ValueError):
+class LibraryError(LisaError, ValueError):
     """A library change the officer asked for cannot be made."""
 
 
@@ -59,7 +61,7 @@ class Lisa:
     # --- critique -----------------------------------------------------------
     def critique(self, path: Path, progress: Any = None, source: str | None = None) -> Any:
         """Score one draft: a CritiqueReport, or a CritiqueFailure saying why not."""
-        from assistant.critique import critique_file
+        from assistant.critique.engine import critique_file
 
         return critique_file(
             path,

@@ -128,7 +128,6 @@ def main(argv: list[str] | None = None) -> int:
         help="JSON file for the figures ('-' for none)",
     )
     args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     runs = []
     for number in range(1, args.runs + 1):
         figures = one_run()

@@ -124,14 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from assistant.critique import critique_file
-    from assistant.critique_model import CritiqueReport
-    from assistant.embeddings import build_embeddings
-    from assistant.ingest import ingest_paths
-    from assistant.retrieval import HybridRetriever, load_relevance_model
-    from assistant.rubric import load_rubric
+    from assistant.ask.retrieval import HybridRetriever, load_relevance_model
+    from assistant.critique.engine import critique_file
+    from assistant.critique.model import CritiqueReport
+    from assistant.critique.rubric import load_rubric
+    from assistant.library.embeddings import build_embeddings
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
     from assistant.settings import Settings
-    from assistant.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="lisa-bench-critique-"))
     settings = Settings(_env_file=None, data_dir=tmp / "data", corpus_dir=ROOT / "corpus")  # type: ignore[call-arg]

@@ -30,13 +30,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
-for _name, _value in (
-    ("HF_HUB_OFFLINE", "1"),
-    ("TRANSFORMERS_OFFLINE", "1"),
-    ("HF_HUB_DISABLE_TELEMETRY", "1"),
-    ("ANONYMIZED_TELEMETRY", "False"),
-):
-    os.environ.setdefault(_name, _value)
+from assistant.offline import apply_offline_environment  # noqa: E402
+
+apply_offline_environment()
 
 from bench_query import PLACES, bench_settings, set_threads  # noqa: E402
 
@@ -92,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     threads, suffix = set_threads(args.threads)
-    from assistant.embeddings import build_embeddings
-    from assistant.ingest import ingest_paths
-    from assistant.store import open_store
+    from assistant.library.embeddings import build_embeddings
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
 
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="lisa-bench-ingest-") as tmp:

@@ -37,16 +37,12 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-for _name, _value in (
-    ("HF_HUB_OFFLINE", "1"),
-    ("TRANSFORMERS_OFFLINE", "1"),
-    ("HF_HUB_DISABLE_TELEMETRY", "1"),
-    ("ANONYMIZED_TELEMETRY", "False"),
-):
-    os.environ.setdefault(_name, _value)
+from assistant.offline import apply_offline_environment  # noqa: E402
 
-from assistant.chunking import Chunk, content_hash, source_key  # noqa: E402
-from assistant.embeddings import LisaEmbeddings  # noqa: E402
+apply_offline_environment()
+
+from assistant.documents.chunking import Chunk, content_hash, source_key  # noqa: E402
+from assistant.library.embeddings import LisaEmbeddings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -61,8 +57,8 @@ CHUNKS_PER_FILE = 25
 
 def corpus_sentences() -> tuple[list[str], list[tuple[str, ...]]]:
     """Sentences of the real corpus and its section paths."""
-    from assistant.chunking import chunk_document, split_sentences
-    from assistant.documents import is_document_file, load_document
+    from assistant.documents.chunking import chunk_document, split_sentences
+    from assistant.documents.loading import is_document_file, load_document
 
     sentences: list[str] = []
     sections: list[tuple[str, ...]] = []
@@ -150,7 +146,7 @@ def fill_store(
     settings: Settings, embeddings: LisaEmbeddings, chunks: Sequence[Chunk], vectors: np.ndarray
 ) -> float:
     """Insert chunks with precomputed vectors; returns seconds."""
-    from assistant.store import open_store
+    from assistant.library.store import open_store
 
     store = open_store(settings, embeddings)
     started = time.perf_counter()
@@ -192,7 +188,7 @@ class PagedStore:
         return getattr(self._store, name)
 
     def all_chunks(self) -> list[Chunk]:
-        from assistant.store import chunk_from_record
+        from assistant.library.store import chunk_from_record
 
         collection = self._store.vectorstore._collection
         out: list[Chunk] = []
@@ -249,9 +245,9 @@ def measure(
     questions: list[str],
     folder: Path,
 ) -> dict[str, Any]:
-    from assistant.keyword_index import KeywordIndex
-    from assistant.retrieval import HybridRetriever, load_relevance_model
-    from assistant.store import open_store
+    from assistant.ask.retrieval import HybridRetriever, load_relevance_model
+    from assistant.library.keyword_index import KeywordIndex
+    from assistant.library.store import open_store
 
     settings = bench_settings(folder)
     insert_s = fill_store(settings, embeddings, chunks, vectors)
@@ -317,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     threads, suffix = set_threads(args.threads)
-    from assistant.embeddings import build_embeddings
+    from assistant.library.embeddings import build_embeddings
 
     started = time.perf_counter()
     load_before = os.getloadavg()

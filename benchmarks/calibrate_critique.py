@@ -30,11 +30,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import assessment  # noqa: E402
-from assistant.critique import DraftAnalysis, analyse_draft, hidden_injections  # noqa: E402
-from assistant.documents import load_document  # noqa: E402
-from assistant.engagement import level_rank  # noqa: E402
-from assistant.rubric import PRINCIPLE_IDS, Rubric, Thresholds, load_rubric  # noqa: E402
+from assistant.critique import assessment  # noqa: E402
+from assistant.critique.engagement import level_rank  # noqa: E402
+from assistant.critique.engine import DraftAnalysis, analyse_draft, hidden_injections  # noqa: E402
+from assistant.critique.rubric import PRINCIPLE_IDS, Rubric, Thresholds, load_rubric  # noqa: E402
+from assistant.documents.loading import load_document  # noqa: E402
 
 STATUSES = ("missing", "partial", "met")
 GRID = {
@@ -54,7 +54,7 @@ class Case:
 
 
 def load_cases(rubric: Rubric, drafts: Path, labels: Path) -> list[Case]:
-    from assistant.embeddings import build_embeddings
+    from assistant.library.embeddings import build_embeddings
     from assistant.settings import Settings
 
     embeddings = build_embeddings(Settings())

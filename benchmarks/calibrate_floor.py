@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -30,15 +29,11 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-for _name, _value in (
-    ("HF_HUB_OFFLINE", "1"),
-    ("TRANSFORMERS_OFFLINE", "1"),
-    ("HF_HUB_DISABLE_TELEMETRY", "1"),
-    ("ANONYMIZED_TELEMETRY", "False"),
-):
-    os.environ.setdefault(_name, _value)
+from assistant.offline import apply_offline_environment  # noqa: E402
 
-from assistant.retrieval import FEATURES  # noqa: E402
+apply_offline_environment()
+
+from assistant.ask.retrieval import FEATURES  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -155,7 +150,7 @@ def cross_validate(
 # --- data --------------------------------------------------------------------
 def collect(lisa: object, questions: list[dict]) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     """Feature rows for the guard-allowed questions; label 1 = answerable."""
-    from assistant.guard import check_request
+    from assistant.ask.guard import check_request
 
     retriever = lisa.retriever  # type: ignore[attr-defined]
     condenser = lisa.chain.condenser  # type: ignore[attr-defined]

@@ -6,17 +6,12 @@ Exit codes: 0 done (and gate passed, with --gate); 1 the gate failed; 2 bad inpu
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-for _name, _value in (
-    ("HF_HUB_OFFLINE", "1"),
-    ("TRANSFORMERS_OFFLINE", "1"),
-    ("HF_HUB_DISABLE_TELEMETRY", "1"),
-    ("ANONYMIZED_TELEMETRY", "False"),
-):
-    os.environ.setdefault(_name, _value)
+from assistant.offline import apply_offline_environment
+
+apply_offline_environment()
 
 from evals import gate  # noqa: E402
 from evals.runner import (  # noqa: E402

@@ -31,7 +31,7 @@ def raw_corpus_text(path: Path, max_bytes: int = 50 * 1024 * 1024) -> str:
     formats through LISA's parser rendered as Markdown (headings as #)."""
     if path.suffix.lower() in {".md", ".markdown", ".txt"}:
         return path.read_text(encoding="utf-8", errors="replace")
-    from assistant.documents import load_document
+    from assistant.documents.loading import load_document
 
     doc = load_document(path, max_bytes)
     lines = []
@@ -91,7 +91,7 @@ def tutorial_chunks(files: Sequence[Path]) -> list[TutorialChunk]:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    from assistant.documents import is_document_file
+    from assistant.documents.loading import is_document_file
 
     return sorted(p for p in corpus_dir.rglob("*") if is_document_file(p))
 

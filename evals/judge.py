@@ -22,7 +22,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from assistant.prompts import PromptSet
+from assistant.ask.prompts import PromptSet
 
 _SCORE = re.compile(r"(?<![\d.])(0(?:\.\d+)?|1(?:\.0+)?)(?![\d.])")
 
@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("eval-out/judge.json"))
     args = parser.parse_args(argv)
 
-    from assistant.backends import make_chat_model
-    from assistant.prompts import load_prompts
+    from assistant.ask.backends import make_chat_model
+    from assistant.ask.prompts import load_prompts
     from assistant.settings import Settings
 
     settings = Settings()

@@ -72,11 +72,11 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 def load_lisa(log: Callable[[str], None] = lambda _m: None) -> Any:
     """``build_lisa(Settings())``, ingesting the corpus first when the store is empty."""
-    from assistant.embeddings import build_embeddings
-    from assistant.ingest import ingest_paths
+    from assistant.library.embeddings import build_embeddings
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
     from assistant.service import build_lisa
     from assistant.settings import Settings
-    from assistant.store import open_store
 
     settings = Settings()
     embeddings = build_embeddings(settings)
@@ -99,7 +99,7 @@ def load_lisa(log: Callable[[str], None] = lambda _m: None) -> Any:
 
 def store_staleness(settings: Any, embeddings: Any) -> str | None:
     """What an ingest would change (a dry run), or None when the store is current."""
-    from assistant.ingest import ingest_paths
+    from assistant.library.ingest import ingest_paths
 
     try:
         report = ingest_paths(
@@ -395,8 +395,8 @@ def critique_one(lisa: Any, path: Path, notes: list[str]) -> Any:
                 "assistant.critique.critique_file(path, rubric, embeddings, retriever, "
                 "max_bytes=...) directly"
             )
-    from assistant.critique import critique_file
-    from assistant.rubric import load_rubric
+    from assistant.critique.engine import critique_file
+    from assistant.critique.rubric import load_rubric
 
     rubric_path = lisa.settings.prompts_dir / "rubric.yaml"
     if rubric_path not in _RUBRICS:
@@ -411,7 +411,7 @@ def critique_one(lisa: Any, path: Path, notes: list[str]) -> Any:
 
 
 def draft_files(drafts: Path) -> list[Path]:
-    from assistant.documents import is_document_file
+    from assistant.documents.loading import is_document_file
 
     return sorted(p for p in drafts.iterdir() if p.is_file() and is_document_file(p))
 

@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.embeddings import HashEmbedder, LisaEmbeddings
+from assistant.library.embeddings import HashEmbedder, LisaEmbeddings
 from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def hash_embedder() -> HashEmbedder:
 
 @pytest.fixture(scope="session")
 def real_embeddings() -> LisaEmbeddings:
-    from assistant.embeddings import build_embeddings
+    from assistant.library.embeddings import build_embeddings
 
     return build_embeddings(Settings(_env_file=None))  # type: ignore[call-arg]
 
@@ -50,8 +50,8 @@ def ingested_settings(
     tmp_path_factory: pytest.TempPathFactory, real_embeddings: LisaEmbeddings
 ) -> Settings:
     """The real corpus ingested once with the real model into a temporary store."""
-    from assistant.ingest import ingest_paths
-    from assistant.store import open_store
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
 
     settings = make_settings(tmp_path_factory.mktemp("lisa"))
     report = ingest_paths(
@@ -80,7 +80,7 @@ def guidance_retriever(lisa: object) -> object:
 @pytest.fixture(scope="session")
 def critique_rubric() -> object:
     """The real rubric and its calibrated thresholds (prompts/)."""
-    from assistant.rubric import load_rubric
+    from assistant.critique.rubric import load_rubric
 
     return load_rubric(REPO / "prompts" / "rubric.yaml")
 
@@ -95,8 +95,8 @@ class ChunkList:
 @pytest.fixture(scope="session")
 def guidance_chunks() -> ChunkList:
     """The guidance corpus as chunks (what HybridRetriever.chunks holds), for unit tests."""
-    from assistant.chunking import chunk_document
-    from assistant.documents import is_document_file, load_document
+    from assistant.documents.chunking import chunk_document
+    from assistant.documents.loading import is_document_file, load_document
 
     chunks: list[object] = []
     for path in sorted(CORPUS.iterdir()):

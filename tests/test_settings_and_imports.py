@@ -41,7 +41,9 @@ def test_secrets_are_not_printed() -> None:
 def test_importing_does_nothing(tmp_path: Path) -> None:
     """No model loading, no store, no mkdir, no launch at import time."""
     modules = sorted(
-        "assistant." + p.stem for p in (REPO / "assistant").glob("*.py") if p.stem != "__main__"
+        "assistant." + ".".join(p.relative_to(REPO / "assistant").with_suffix("").parts)
+        for p in (REPO / "assistant").rglob("*.py")
+        if p.stem not in ("__main__", "__init__")
     )
     code = (
         "import sys, os\n"

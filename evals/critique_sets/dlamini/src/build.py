@@ -96,7 +96,7 @@ def flush_table(doc, rows):
 
 def build(name: str) -> Path:
     meta, body = parse(HERE / f"{name}.txt")
-    created = dt.datetime.fromisoformat(meta["created"]).replace(tzinfo=dt.timezone.utc)
+    created = dt.datetime.fromisoformat(meta["created"]).replace(tzinfo=dt.UTC)
     doc = Document()
     cp = doc.core_properties
     cp.title = meta.get("title", "")
@@ -171,9 +171,10 @@ def build(name: str) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     target = OUT / f"{name}.docx"
     # re-write the zip with fixed timestamps so the build is byte-identical between runs
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(
-        target, "w", compression=zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src,
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED

@@ -1,0 +1,301 @@
+"""The critique rubric as validated data, loaded from ``prompts/rubric.yaml``.
+
+The rubric holds everything the critique engine knows about the guidance: the
+twelve principles in a fixed order (what each asks, what counts as met or
+partial, which guidance sections it comes from, the recommendation, and the
+descriptions and vocabulary used to find evidence in a draft), the IAP2
+engagement levels with their tools, and the wording that marks a sentence as
+vague. The calibrated decision thresholds live beside it in
+``prompts/critique_thresholds.json``. Both files are checked on load: unknown
+or missing fields, duplicate, missing or misordered ids, and templates with
+unknown placeholders are errors that name the file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.errors import LisaError
+
+PRINCIPLE_IDS = (
+    "evidence_base",
+    "opportunities_challenges",
+    "partnership",
+    "prioritised_ambitions",
+    "evaluation_plan",
+    "local_people",
+    "digital",
+    "anchor_institutions",
+    "responsible_business",
+    "rural_proofing",
+    "national_alignment",
+    "spatial_inclusion",
+)
+IAP2_LEVELS = ("none", "inform", "consult", "involve", "collaborate", "empower")
+Iap2Level = Literal["none", "inform", "consult", "involve", "collaborate", "empower"]
+RECOMMENDATION_FIELDS = frozenset({"title", "draft"})
+THRESHOLDS_FILE = "critique_thresholds.json"
+
+
+class RubricError(LisaError, ValueError):
+    """The rubric or thresholds file is missing or invalid; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _non_blank(values: tuple[str, ...], name: str) -> tuple[str, ...]:
+    cleaned = tuple(v.strip() for v in values)
+    if any(not v for v in cleaned):
+        raise ValueError(f"{name} holds an empty entry")
+    return cleaned
+
+
+class Criterion(_Strict):
+    """One checkable part of a principle: what a draft must show for it."""
+
+    id: str = Field(pattern=r"^[a-z]{2}_[a-z_]+$", description="Stable id, prefixed by principle.")
+    core: bool = Field(description="Core criteria decide 'met' (see Principle.met_needs).")
+    evidence: str = Field(min_length=10, description="What counts as evidence, for the board.")
+
+
+class Principle(_Strict):
+    """One principle of the guidance and how to look for it in a draft."""
+
+    id: str = Field(description="Fixed identifier, one of PRINCIPLE_IDS, in that order.")
+    title: str = Field(min_length=3, description="Short name shown to the board.")
+    asks: str = Field(min_length=10, description="What the guidance asks, in our own words.")
+    met: str = Field(min_length=10, description="What evidence counts as met.")
+    partial: str = Field(min_length=10, description="What counts as partial.")
+    criteria: tuple[Criterion, ...] = Field(
+        min_length=1, description="The checkable criteria the status follows from."
+    )
+    met_needs: int = Field(
+        ge=1,
+        description=(
+            "Met when at least this many core criteria are found; partial when any criterion "
+            "is found or weakly evidenced; missing otherwise."
+        ),
+    )
+    guidance_sections: tuple[str, ...] = Field(
+        min_length=1, description="Guidance headings it comes from, exactly as they read."
+    )
+    recommendation: str = Field(
+        min_length=10, description="Advice for a gap; may use {title} and {draft}."
+    )
+    headings: tuple[str, ...] = Field(
+        min_length=1, description="Typical section headings, matched to the draft's headings."
+    )
+    queries: tuple[str, ...] = Field(
+        min_length=2, description="Descriptions of good evidence, for dense search."
+    )
+    vocabulary: tuple[str, ...] = Field(
+        min_length=3, description="Indicative words and phrases, for keyword signals."
+    )
+    concrete: tuple[str, ...] = Field(
+        default=(),
+        description="Phrases that show substance for this principle (methods, instruments).",
+    )
+
+    @field_validator("guidance_sections", "headings", "queries", "vocabulary", "concrete")
+    @classmethod
+    def _no_blanks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _non_blank(values, "list")
+
+    @field_validator("recommendation")
+    @classmethod
+    def _known_placeholders(cls, template: str) -> str:
+        used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        unknown = used - RECOMMENDATION_FIELDS
+        if unknown:
+            raise ValueError(
+                f"recommendation uses unknown placeholder(s) {sorted(unknown)}; "
+                f"allowed: {sorted(RECOMMENDATION_FIELDS)}"
+            )
+        return template
+
+    @model_validator(mode="after")
+    def _criteria_rule(self) -> Principle:
+        core = [c for c in self.criteria if c.core]
+        if self.met_needs > len(core):
+            raise ValueError(
+                f"{self.id}: met_needs {self.met_needs} exceeds its {len(core)} core criteria"
+            )
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{self.id}: duplicate criterion ids")
+        return self
+
+    def status_from(self, found: set[str], weak: set[str]) -> str:
+        """The rubric's rule: met / partial / missing from the criteria found."""
+        core_found = sum(1 for c in self.criteria if c.core and c.id in found)
+        if core_found >= self.met_needs:
+            return "met"
+        if any(c.id in found or c.id in weak for c in self.criteria):
+            return "partial"
+        return "missing"
+
+    def recommend(self, draft: str) -> str:
+        return self.recommendation.format(title=self.title, draft=draft).strip()
+
+
+class EngagementLevel(_Strict):
+    """One column of the guidance's IAP2 table, with the tools that evidence it."""
+
+    level: Iap2Level
+    goal: str = Field(min_length=10, description="The public participation goal.")
+    tools: tuple[str, ...] = Field(
+        min_length=1,
+        description="Tools and synonyms; a tool may be a regular expression (see patterns).",
+    )
+    patterns: tuple[str, ...] = Field(
+        default=(), description="Regular expressions for phrasings a tool list cannot hold."
+    )
+
+    @field_validator("tools", "patterns")
+    @classmethod
+    def _no_blanks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _non_blank(values, "list")
+
+
+class Engagement(_Strict):
+    levels: tuple[EngagementLevel, ...]
+    public_terms: tuple[str, ...] = Field(
+        min_length=3, description="Words showing a tool was used with the public."
+    )
+    met_from: Iap2Level = Field(
+        description="Lowest level at which local_people can be met (with substance)."
+    )
+
+    @model_validator(mode="after")
+    def _levels_in_order(self) -> Engagement:
+        names = tuple(lv.level for lv in self.levels)
+        expected = IAP2_LEVELS[1:]
+        if names != expected:
+            raise ValueError(f"engagement levels must be {list(expected)} in order, got {names}")
+        return self
+
+
+class Language(_Strict):
+    """Wording that weakens a sentence as evidence."""
+
+    vague: tuple[str, ...] = Field(min_length=3, description="Vague-promise phrases (regex).")
+    generic_acronyms: tuple[str, ...] = Field(
+        default=(), description="Acronyms too common to count as a named source or body."
+    )
+    ignore_phrases: tuple[str, ...] = Field(
+        default=(),
+        description="Names that contain vocabulary words but say nothing about a principle "
+        "(e.g. 'Local Enterprise Partnership'); removed before keyword matching.",
+    )
+
+
+class Thresholds(_Strict):
+    """Decision parameters fitted by ``benchmarks/calibrate_critique.py``."""
+
+    heading_weight: float = Field(
+        ge=0, le=1, description="Share of a sentence's topicality taken from its section heading."
+    )
+    keyword_weight: float = Field(
+        ge=0, le=0.5, description="Topicality added per vocabulary hit (at most two, plus heading)."
+    )
+    topical_floor: float = Field(
+        ge=0, le=1.5, description="Topicality below which a sentence is not evidence at all."
+    )
+    missing_below: float = Field(
+        ge=0, le=2, description="Coverage (best topicality) under this is 'missing'."
+    )
+    met_at: float = Field(gt=0, description="Strength at or over this is 'met'.")
+    top_k: int = Field(ge=1, le=20, description="How many sentences add up to the strength.")
+    notes: str = ""
+
+
+class Rubric(_Strict):
+    version: int = Field(ge=1)
+    principles: tuple[Principle, ...]
+    engagement: Engagement
+    language: Language
+    thresholds: Thresholds = Field(
+        description="Calibrated decision parameters (from critique_thresholds.json)."
+    )
+
+    @model_validator(mode="after")
+    def _fixed_ids(self) -> Rubric:
+        ids = [p.id for p in self.principles]
+        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+        if duplicates:
+            raise ValueError(f"duplicate principle id(s): {duplicates}")
+        unknown = sorted(set(ids) - set(PRINCIPLE_IDS))
+        if unknown:
+            raise ValueError(f"unknown principle id(s): {unknown}; allowed: {list(PRINCIPLE_IDS)}")
+        missing = [i for i in PRINCIPLE_IDS if i not in ids]
+        if missing:
+            raise ValueError(f"missing principle id(s): {missing}")
+        if tuple(ids) != PRINCIPLE_IDS:
+            raise ValueError(f"principles must be in this order: {list(PRINCIPLE_IDS)}")
+        return self
+
+    def principle(self, principle_id: str) -> Principle:
+        for p in self.principles:
+            if p.id == principle_id:
+                return p
+        raise KeyError(principle_id)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise RubricError(f"{path}: the rubric file is missing") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RubricError(f"{path}: not valid YAML ({exc})") from exc
+
+
+def _explain(path: Path, exc: ValidationError) -> RubricError:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        lines.append(f"  {where}: {err['msg']}")
+    return RubricError(f"{path}: invalid\n" + "\n".join(lines))
+
+
+def load_rubric(path: Path, thresholds_path: Path | None = None) -> Rubric:
+    """Read and validate the rubric and its thresholds, or raise RubricError.
+
+    The thresholds come from ``thresholds_path``, by default
+    ``critique_thresholds.json`` beside the rubric.
+    """
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise RubricError(f"{path}: the rubric must be a mapping with a 'principles' list")
+    if "thresholds" in raw:
+        raise RubricError(f"{path}: thresholds belong in {THRESHOLDS_FILE}, not in the rubric")
+    thresholds = load_thresholds(thresholds_path or path.with_name(THRESHOLDS_FILE))
+    try:
+        return Rubric.model_validate({**raw, "thresholds": thresholds})
+    except ValidationError as exc:
+        raise _explain(path, exc) from exc
+
+
+def load_thresholds(path: Path) -> Thresholds:
+    """Read and validate the calibrated thresholds, or raise RubricError."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RubricError(f"{path}: the thresholds file is missing") from exc
+    except json.JSONDecodeError as exc:
+        raise RubricError(f"{path}: not valid JSON ({exc})") from exc
+    try:
+        return Thresholds.model_validate(raw)
+    except ValidationError as exc:
+        raise _explain(path, exc) from exc

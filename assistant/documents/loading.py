@@ -1,0 +1,113 @@
+"""One Document shape for every input format, guidance and drafts alike.
+
+``load_document(path)`` reads PDF, DOCX, Markdown, plain text or HTML into a
+``Document``: an ordered list of ``Block``s (headings, paragraphs, tables,
+footnotes) with page numbers where the format has pages. Anything that cannot
+be read raises ``DocumentError`` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.documents.model import (
+    METADATA_FIELDS,
+    SIDECAR_SUFFIX,
+    SUPPORTED_SUFFIXES,
+    Block,
+    Document,
+    DocumentError,
+)
+
+
+def is_document_file(path: Path) -> bool:
+    """True for files ingest should read (not sidecars, not hidden files)."""
+    name = path.name
+    return not name.startswith(".") and not name.endswith(SIDECAR_SUFFIX) and path.is_file()
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """Metadata from ``<stem>.meta.json`` beside the document, or {} when absent."""
+    meta_file = sidecar_path(path)
+    if not meta_file.exists():
+        return {}
+    try:
+        raw = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DocumentError(meta_file.name, f"metadata file is not valid JSON ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise DocumentError(meta_file.name, "metadata file must hold a JSON object")
+    unknown = set(raw) - set(METADATA_FIELDS)
+    if unknown:
+        raise DocumentError(
+            meta_file.name,
+            f"unknown metadata field(s) {sorted(unknown)}; allowed: {list(METADATA_FIELDS)}",
+        )
+    return {k: str(v) for k, v in raw.items()}
+
+
+def load_document(path: Path, max_bytes: int, source: str | None = None) -> Document:
+    """Read one file into a Document, or raise DocumentError with the reason."""
+    from assistant.documents import parsers, pdf
+
+    source = source or path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            source,
+            f"unsupported file type '{suffix or '(none)'}'; use one of "
+            + ", ".join(SUPPORTED_SUFFIXES),
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(source, f"cannot read the file ({exc.strerror})") from exc
+    if size == 0:
+        raise DocumentError(source, "the file is empty")
+    if size > max_bytes:
+        raise DocumentError(
+            source,
+            f"the file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit",
+        )
+    data = path.read_bytes()
+    if suffix == ".pdf":
+        blocks = pdf.parse_pdf(data, source)
+    elif suffix == ".docx":
+        blocks = parsers.parse_docx(data, source)
+    else:
+        text = _decode_text(data, source)
+        if suffix in (".md", ".markdown"):
+            blocks = parsers.parse_markdown(text)
+        elif suffix in (".html", ".htm"):
+            blocks = parsers.parse_html(text)
+        else:
+            blocks = parsers.parse_plain_text(text)
+    if not any(b.text.strip() for b in blocks):
+        raise DocumentError(source, "no readable text in the file")
+    metadata = read_sidecar(path)
+    title = metadata.get("title") or _first_heading(blocks) or path.stem
+    return Document(source=source, title=title, blocks=tuple(blocks), metadata=metadata)
+
+
+def _decode_text(data: bytes, source: str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            source, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 and try again"
+        ) from exc
+    if not text.strip():
+        raise DocumentError(source, "the file holds only white space")
+    return text
+
+
+def _first_heading(blocks: list[Block]) -> str | None:
+    for block in blocks:
+        if block.kind == "heading":
+            return block.text
+    return None

@@ -1,0 +1,53 @@
+"""The Document model every input format is read into, guidance and drafts alike.
+
+A ``Document`` is an ordered list of ``Block``s (headings, paragraphs, tables,
+footnotes) with page numbers where the format has pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.errors import LisaError
+
+BlockKind = Literal["heading", "text", "table", "footnote"]
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm")
+SIDECAR_SUFFIX = ".meta.json"
+METADATA_FIELDS = ("title", "publisher", "date", "licence", "url", "status")
+
+
+class DocumentError(LisaError):
+    """A document that cannot be used, with a one-line reason for the officer."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str
+    level: int = 0  # heading level, 1 = top
+    page: int | None = None  # 1-based page as printed, when the format has pages
+    rows: tuple[tuple[str, ...], ...] = ()  # tables: header row first
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # file name as shown in citations
+    title: str
+    blocks: tuple[Block, ...]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(b.text.split()) for b in self.blocks)
+
+    @property
+    def page_count(self) -> int | None:
+        pages = [b.page for b in self.blocks if b.page is not None]
+        return max(pages) if pages else None

@@ -1,0 +1,60 @@
+"""Terminal front end for ingest: progress bar, one line per problem, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant.library.embeddings import EmbeddingModelError, make_lazy_embeddings
+from assistant.library.ingest import IngestReport, ingest_paths
+from assistant.library.store import StoreBusyError, StoreError, open_store
+from assistant.settings import Settings
+
+
+def tqdm_progress(total: int) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, leave=False)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return tick
+
+
+def run_ingest(
+    paths: Sequence[Path], settings: Settings, rebuild: bool, dry_run: bool, quiet: bool
+) -> tuple[IngestReport | None, int]:
+    embeddings = make_lazy_embeddings(settings)
+    try:
+        report = ingest_paths(
+            paths,
+            settings,
+            lambda: open_store(settings, embeddings),
+            embeddings,
+            rebuild=rebuild,
+            dry_run=dry_run,
+            progress=tqdm_progress,
+        )
+    except (StoreBusyError, StoreError, EmbeddingModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None, 2
+    for result in report.files:
+        if result.status == "failed":
+            print(f"error: {result.source}: {result.reason}", file=sys.stderr)
+    if not quiet:
+        verb = "would be " if dry_run else ""
+        counts = ", ".join(
+            f"{report.count(s)} {verb}{s}"
+            for s in ("added", "updated", "unchanged", "removed", "failed")
+            if report.count(s)
+        )
+        print(
+            f"{counts or 'nothing to do'}; {report.chunks_embedded} chunks embedded, "
+            f"{report.total_chunks} in the library ({report.seconds:.1f} s)",
+            file=sys.stderr,
+        )
+    return report, 0 if report.ok else 1

@@ -1,0 +1,220 @@
+"""The Gradio web app: Ask, Critique, Library and About tabs.
+
+``build_app(lisa, settings)`` returns a ``gr.Blocks``; nothing happens on
+import. Callbacks call into ``Lisa`` and format with the pure helpers in
+``webapp_format``. Everything one officer does (conversation, uploaded draft,
+critique report, report files) lives in that session's ``gr.State`` and its
+private temporary folder, removed when the session ends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.documents.model import SUPPORTED_SUFFIXES
+from assistant.frontends.web.callbacks import Callbacks, LisaLoader
+from assistant.frontends.web.format import DRAFT_SUFFIXES, message_html
+from assistant.frontends.web.session import delete_session
+from assistant.frontends.web.style import CSS, make_theme
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.service import Lisa
+
+__all__ = ["LisaLoader", "build_app", "launch_kwargs"]
+
+
+CONCURRENCY = 4  # officers served at once; queued beyond that
+HEAVY_LIMIT = 2  # critiques and library ingests at once (CPU-bound)
+SESSION_TTL_S = 8 * 3600  # a working day; closed tabs are cleaned up at once by unload
+EXAMPLES = [
+    "What should a Local Industrial Strategy set out to achieve?",
+    "How should we involve young people in developing our LIS?",
+    "What does rural proofing mean for our strategy?",
+    "How can anchor institutions support the strategy?",
+]
+STARTING = "LISA is starting: loading the embedding model and the guidance library…"
+
+
+def launch_kwargs(settings: Settings) -> dict[str, Any]:
+    """Arguments for ``demo.launch`` shared by app.py, the tests and the benchmark."""
+    kwargs: dict[str, Any] = {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "share": False,
+        "theme": make_theme(),
+        "css": CSS,
+        "max_file_size": int(max(settings.max_upload_mb, settings.max_file_mb) * 1024 * 1024),
+        "footer_links": ["api", "settings"],
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "enable_monitoring": False,
+        "show_error": True,
+    }
+    if settings.auth_username or settings.auth_password:
+        if not (settings.auth_username and settings.auth_password):
+            raise ValueError("set both LISA_AUTH_USERNAME and LISA_AUTH_PASSWORD, or neither")
+        kwargs["auth"] = (settings.auth_username, settings.auth_password.get_secret_value())
+        kwargs["auth_message"] = "Sign in to LISA with the account your team was given."
+    return kwargs
+
+
+def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
+    """The web app around a ready ``Lisa`` (or a ``LisaLoader`` still loading one)."""
+    cb = Callbacks(lisa, settings)
+
+    # --- layout ---------------------------------------------------------------
+    with gr.Blocks(
+        title="LISA: Local Industrial Strategy Assistant",
+        analytics_enabled=False,
+        delete_cache=(1800, 4 * 3600),
+    ) as demo:
+        state = gr.State(None, time_to_live=SESSION_TTL_S, delete_callback=delete_session)
+        gr.HTML(
+            '<header class="lisa-header"><h1>LISA</h1><p>Local Industrial Strategy '
+            "Assistant: questions answered from the guidance, with sources, and "
+            "critiques of draft strategies.</p></header>"
+        )
+        banner = gr.HTML(message_html(STARTING), elem_id="lisa-banner")
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                chatbot = gr.Chatbot(
+                    label="Conversation with LISA",
+                    height="70vh",
+                    elem_id="ask-chat",
+                    buttons=["copy"],
+                    placeholder="Ask a question about Local Industrial "
+                    "Strategy guidance. Answers quote their sources.",
+                )
+                question = gr.Textbox(
+                    label="Your question",
+                    lines=1,
+                    max_lines=6,
+                    elem_id="ask-question",
+                    placeholder="For example: how should we involve local people?",
+                )
+                with gr.Row():
+                    ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-button")
+                    clear_btn = gr.Button("Start a new conversation", variant="secondary")
+                feedback_note = gr.HTML()
+                gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+            with gr.Tab("Critique a draft", id="critique"):
+                gr.Markdown(
+                    "Upload a draft strategy to check it against the twelve principles "
+                    f"of the guidance. PDF, Word (.docx), Markdown or text, up to "
+                    f"{settings.max_upload_mb:g} MB."
+                )
+                draft_file = gr.File(
+                    label="Draft strategy",
+                    file_types=list(DRAFT_SUFFIXES),
+                    type="filepath",
+                    elem_id="draft-file",
+                )
+                critique_btn = gr.Button(
+                    "Critique the draft", variant="primary", elem_id="critique-button"
+                )
+                critique_status = gr.HTML(elem_id="critique-status")
+                with gr.Column(visible=False, elem_id="critique-results") as results:
+                    warnings_md = gr.Markdown(visible=False, elem_classes="lisa-warnings")
+                    summary_md = gr.Markdown()
+                    engagement_md = gr.Markdown()
+                    table_html = gr.HTML(elem_id="principles-table")
+                    principle_pick = gr.Dropdown(
+                        label="Show the evidence for a principle", choices=[], interactive=True
+                    )
+                    detail_md = gr.Markdown()
+                    downloads = gr.File(
+                        label="Download the report (Word, HTML, Markdown, JSON)",
+                        file_count="multiple",
+                        interactive=False,
+                        elem_id="report-downloads",
+                    )
+                    gr.Markdown("### Ask about this draft")
+                    draft_chat = gr.Chatbot(
+                        label="Questions about the draft", height=360, buttons=["copy"]
+                    )
+                    draft_question = gr.Textbox(
+                        label="Your question about the draft",
+                        lines=1,
+                        placeholder="For example: where does our draft talk about young people?",
+                    )
+                    draft_ask_btn = gr.Button("Ask about the draft", variant="primary")
+            with gr.Tab("Library", id="library"):
+                library_table = gr.HTML(elem_id="library-table")
+                library_status = gr.HTML()
+                add_file = gr.File(
+                    label="Add a guidance document (PDF, Word, Markdown, text, "
+                    f"HTML; up to {settings.max_file_mb:g} MB)",
+                    file_types=list(SUPPORTED_SUFFIXES),
+                    type="filepath",
+                )
+                add_btn = gr.Button("Add to the library", variant="primary")
+                remove_pick = gr.Dropdown(label="Document to remove", choices=[])
+                remove_btn = gr.Button("Remove from the library", variant="stop")
+            with gr.Tab("About", id="about"):
+                about_md = gr.Markdown("Loading…")
+
+        demo.load(
+            cb.on_load, None, [banner, about_md, library_table, remove_pick], api_name="status"
+        )
+        gr.on(
+            [question.submit, ask_btn.click],
+            cb.ask,
+            [question, state],
+            [chatbot, question, state],
+            api_name="ask",
+            show_progress="minimal",
+        )
+        clear_btn.click(
+            cb.new_conversation, [state], [chatbot, question, state], api_name="new_conversation"
+        )
+        chatbot.like(cb.rate, [state], [feedback_note], api_visibility="private")
+        critique_outputs = [
+            critique_status,
+            results,
+            warnings_md,
+            summary_md,
+            engagement_md,
+            table_html,
+            principle_pick,
+            detail_md,
+            downloads,
+            draft_chat,
+            state,
+        ]
+        critique_btn.click(
+            cb.critique,
+            [draft_file, state],
+            critique_outputs,
+            api_name="critique",
+            concurrency_limit=HEAVY_LIMIT,
+            concurrency_id="heavy",
+        )
+        principle_pick.change(
+            cb.show_principle, [principle_pick, state], [detail_md], api_name="principle"
+        )
+        gr.on(
+            [draft_question.submit, draft_ask_btn.click],
+            cb.ask_draft,
+            [draft_question, state],
+            [draft_chat, draft_question, state],
+            api_name="ask_draft",
+        )
+        library_outputs = [library_status, library_table, remove_pick, banner]
+        add_btn.click(
+            cb.add_document,
+            [add_file],
+            library_outputs,
+            api_name="add_document",
+            concurrency_limit=HEAVY_LIMIT,
+            concurrency_id="heavy",
+        )
+        remove_btn.click(
+            cb.remove_document, [remove_pick], library_outputs, api_name="remove_document"
+        )
+        demo.unload(cb.on_unload)
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    return demo

@@ -1,0 +1,337 @@
+"""Web app callbacks: each calls into ``Lisa`` and formats the result; no other logic.
+
+Every callback gets the session's ``Session`` (from ``gr.State``) and returns
+it, so one officer's conversation, draft and report never reach another's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.ask.answer import Answer
+from assistant.critique.model import CritiqueError, CritiqueFailure
+from assistant.documents.model import SUPPORTED_SUFFIXES, DocumentError
+from assistant.frontends.web.feedback import record_feedback
+from assistant.frontends.web.format import (
+    DRAFT_SUFFIXES,
+    answer_markdown,
+    backend_banner,
+    check_upload,
+    draft_answer_markdown,
+    engagement_markdown,
+    esc,
+    history_turns,
+    ingest_report_text,
+    library_table_html,
+    message_html,
+    principle_choices,
+    principle_detail_markdown,
+    principles_table_html,
+    stats_markdown,
+    summary_markdown,
+    warnings_markdown,
+)
+from assistant.frontends.web.session import DraftIndex, Session, SessionFiles
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.service import Lisa
+
+log = logging.getLogger(__name__)
+
+REPORT_FORMATS = ("docx", "html", "md", "json")
+
+
+class LisaLoader:
+    """Builds ``Lisa`` once, so the page can be served while the model loads."""
+
+    def __init__(self, build: Callable[[], Lisa], timeout_s: float = 300.0) -> None:
+        self._build = build
+        self._timeout_s = timeout_s
+        self._ready = threading.Event()
+        self._lisa: Any = None
+        self._error: BaseException | None = None
+
+    def load(self) -> Lisa:
+        try:
+            self._lisa = self._build()
+        except BaseException as exc:
+            self._error = exc
+            raise
+        finally:
+            self._ready.set()
+        return self._lisa
+
+    def __call__(self) -> Lisa:
+        if not self._ready.wait(self._timeout_s):
+            raise gr.Error("LISA is still starting; try again in a minute.")
+        if self._error is not None:
+            raise gr.Error(f"LISA could not start: {self._error}")
+        return self._lisa
+
+
+def ingest_progress(progress: Any) -> Callable[[int], Callable[[int], None]]:
+    """Adapt ingest's progress factory (total, then ticks) to ``gr.Progress``."""
+
+    def factory(total: int) -> Callable[[int], None]:
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            progress(done / max(total, 1), desc=f"Embedding passages ({done} of {total})")
+
+        return tick
+
+    return factory
+
+
+class Callbacks:
+    """The app's event handlers around one ``Lisa`` (or a loader still building it)."""
+
+    def __init__(self, lisa: Lisa | LisaLoader, settings: Settings) -> None:
+        self.lisa: Callable[[], Lisa] = lisa if isinstance(lisa, LisaLoader) else (lambda: lisa)
+        self.settings = settings
+        self.files = SessionFiles()
+
+    def session_of(self, value: Any, request: gr.Request | None) -> Session:
+        if isinstance(value, Session):
+            return value
+        session_hash = request.session_hash if request is not None else None
+        return Session(session_hash=session_hash or uuid.uuid4().hex)
+
+    # --- page load, About, Library ---------------------------------------------
+    def page_status(self) -> tuple[str, str]:
+        lisa = self.lisa()
+        stats = lisa.stats()
+        banner = backend_banner(lisa.backend_label, stats["documents"], stats["chunks"])
+        return banner, stats_markdown(stats)
+
+    def library_view(self) -> tuple[str, Any]:
+        entries = self.lisa().library()
+        sources = [e["source"] for e in entries]
+        return library_table_html(entries), gr.update(choices=sources, value=None)
+
+    def on_load(self) -> tuple[str, str, str, Any]:
+        return (*self.page_status(), *self.library_view())
+
+    # --- Ask ----------------------------------------------------------------
+    def ask(self, question: str, value: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        s = self.session_of(value, request)
+        q = (question or "").strip()
+        if not q:
+            yield s.messages, "", s
+            return
+        s.messages = [*s.messages, {"role": "user", "content": esc(q)}]
+        pending = {"role": "assistant", "content": "_Searching the guidance…_"}
+        yield [*s.messages, pending], "", s
+        answer: Answer | None = None
+        text = ""
+        try:
+            for piece in self.lisa().stream(q, s.history):
+                if isinstance(piece, str):
+                    text += piece
+                    yield [*s.messages, {"role": "assistant", "content": esc(text)}], "", s
+                else:
+                    answer = piece
+        except gr.Error:
+            raise
+        except Exception as exc:
+            log.exception("ask failed")
+            s.messages = [
+                *s.messages,
+                {
+                    "role": "assistant",
+                    "content": esc(f"Error: LISA could not answer ({type(exc).__name__}: {exc})."),
+                },
+            ]
+            yield s.messages, q, s
+            return
+        if answer is None:
+            raise gr.Error("LISA returned no answer; please report this.")
+        s.messages = [*s.messages, {"role": "assistant", "content": answer_markdown(answer)}]
+        s.rated[len(s.messages) - 1] = (q, answer.answer)
+        s.history = [*s.history, *history_turns(q, answer)]
+        yield s.messages, "", s
+
+    def new_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
+        s = self.session_of(value, request)
+        s.messages, s.history, s.rated = [], [], {}
+        return [], "", s
+
+    def rate(self, value: Any, like: gr.LikeData) -> str:
+        s = value if isinstance(value, Session) else None
+        index = like.index if isinstance(like.index, int) else like.index[0]
+        if s is None or index not in s.rated:
+            return message_html("Only LISA's answers can be rated.", "info")
+        question, answer = s.rated[index]
+        rating = "up" if like.liked is True else "down"
+        record_feedback(self.settings.feedback_path, question, answer, rating)
+        return message_html("Thank you: your rating was saved.", "success")
+
+    # --- Critique -----------------------------------------------------------
+    def critique(
+        self,
+        upload: str | None,
+        value: Any,
+        request: gr.Request,
+        progress: Any = gr.Progress(),  # noqa: B008 (Gradio injects progress this way)
+    ) -> tuple[Any, ...]:
+        s = self.session_of(value, request)
+        s.clear_critique()
+
+        def failed(message: str) -> tuple[Any, ...]:
+            return (
+                message_html(message, "error"),
+                gr.update(visible=False),
+                "",
+                "",
+                "",
+                "",
+                gr.update(choices=[], value=None),
+                "",
+                None,
+                [],
+                s,
+            )
+
+        if not upload:
+            return failed("Choose a draft file first.")
+        path = Path(upload)
+        problem = check_upload(path, DRAFT_SUFFIXES, self.settings.max_upload_mb)
+        if problem:
+            return failed(problem)
+        lisa = self.lisa()
+        progress(0.0, desc="Reading the draft")
+        try:
+            report = lisa.critique(
+                path,
+                progress=lambda f, m: progress(f, desc=m[:1].upper() + m[1:]),
+                source=path.name,
+            )
+            if isinstance(report, CritiqueFailure):
+                return failed(f"LISA could not critique {report.draft}: {report.reason}")
+            progress(0.95, desc="Indexing the draft for questions")
+            index = DraftIndex.build(
+                path, path.name, self.settings.max_file_bytes, lisa.embeddings.embed_documents
+            )
+            data = report.to_dict()
+        except DocumentError as exc:
+            return failed(f"LISA could not critique {exc.source}: {exc.reason}")
+        except CritiqueError as exc:
+            return failed(f"LISA could not critique {exc.draft}: {exc.reason}")
+        except Exception as exc:
+            log.exception("critique failed")
+            return failed(f"The critique failed ({type(exc).__name__}: {exc}).")
+        s.draft_name, s.report, s.report_dict, s.draft_index = path.name, report, data, index
+        folder = s.folder = self.files.folder(s.session_hash)
+        notes = []
+        for fmt in REPORT_FORMATS:
+            target = folder / f"{path.stem}-critique.{fmt}"
+            try:
+                from assistant.reports.render import render_report
+
+                target.write_bytes(render_report(report, fmt))
+                s.downloads.append(str(target))
+            except Exception as exc:
+                log.exception("rendering %s failed", fmt)
+                notes.append(f"The {fmt.upper()} report could not be made ({exc}).")
+        status = (
+            message_html(" ".join(notes), "error")
+            if notes
+            else message_html(f"Critique of {path.name} complete.", "success")
+        )
+        warnings = warnings_markdown(data.get("warnings") or [])
+        return (
+            status,
+            gr.update(visible=True),
+            gr.update(value=warnings, visible=bool(warnings)),
+            summary_markdown(data),
+            engagement_markdown(data),
+            principles_table_html(data),
+            gr.update(choices=principle_choices(data), value=None),
+            "",
+            list(s.downloads),
+            [],
+            s,
+        )
+
+    def show_principle(self, principle_id: str | None, value: Any) -> str:
+        if not isinstance(value, Session) or value.report_dict is None:
+            return ""
+        return principle_detail_markdown(value.report_dict, principle_id)
+
+    def ask_draft(self, question: str, value: Any, request: gr.Request) -> tuple[Any, ...]:
+        s = self.session_of(value, request)
+        q = (question or "").strip()
+        if not q:
+            return s.draft_messages, "", s
+        if s.draft_index is None:
+            raise gr.Error("Critique a draft first, then ask about it here.")
+        lisa = self.lisa()
+        passages = s.draft_index.search(lisa.embeddings.embed_query(q))
+        guidance = lisa.ask(q, s.draft_history)
+        reply = draft_answer_markdown(passages, guidance, s.draft_name)
+        s.draft_messages = [
+            *s.draft_messages,
+            {"role": "user", "content": esc(q)},
+            {"role": "assistant", "content": reply},
+        ]
+        s.draft_history = [*s.draft_history, *history_turns(q, guidance)]
+        return s.draft_messages, "", s
+
+    # --- Library ------------------------------------------------------------
+    def library_change(self, action: Callable[[], Any], verb: str) -> tuple[Any, ...]:
+        from assistant.library.store import StoreBusyError, StoreError
+        from assistant.service import LibraryError
+
+        try:
+            report = action()
+            status = message_html(*ingest_report_text(report, verb))
+        except (LibraryError, StoreBusyError, StoreError, DocumentError) as exc:
+            status = message_html(str(exc), "error")
+        except Exception as exc:
+            log.exception("library change failed")
+            status = message_html(
+                f"The library was not changed ({type(exc).__name__}: {exc}).", "error"
+            )
+        return (status, *self.library_view(), self.page_status()[0])
+
+    def add_document(
+        self,
+        upload: str | None,
+        progress: Any = gr.Progress(),  # noqa: B008 (Gradio injects progress this way)
+    ) -> tuple[Any, ...]:
+        if not upload:
+            return (
+                message_html("Choose a document to add first.", "error"),
+                *self.library_view(),
+                self.page_status()[0],
+            )
+        path = Path(upload)
+        problem = check_upload(path, SUPPORTED_SUFFIXES, self.settings.max_file_mb)
+        if problem:
+            return (message_html(problem, "error"), *self.library_view(), self.page_status()[0])
+        progress(0.0, desc=f"Adding {path.name}")
+        return self.library_change(
+            lambda: self.lisa().add_document(path, progress=ingest_progress(progress)), "added"
+        )
+
+    def remove_document(self, source: str | None) -> tuple[Any, ...]:
+        if not source:
+            return (
+                message_html("Choose the document to remove first.", "error"),
+                *self.library_view(),
+                self.page_status()[0],
+            )
+        return self.library_change(lambda: self.lisa().remove_document(source), "removed")
+
+    def on_unload(self, request: gr.Request) -> None:
+        self.files.remove(request.session_hash)

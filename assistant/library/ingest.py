@@ -1,0 +1,242 @@
+"""Incremental, crash-safe ingest of guidance files into the store.
+
+For each file: hash it; skip it when the manifest holds that hash; otherwise
+parse and chunk it. Changed files are embedded together in length-sorted
+batches; then, file by file, the new chunks are upserted, the file's stale
+chunks deleted, and the file recorded in the manifest (written atomically
+after every file). An ingest cut
+off at any point leaves every earlier chunk in place, and the next run finishes
+the job. Deleted files are removed. One writer at a time (``writer_lock``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.documents.chunking import Chunk, chunk_document
+from assistant.documents.loading import is_document_file, load_document
+from assistant.documents.model import DocumentError
+from assistant.library.embeddings import LisaEmbeddings
+from assistant.library.store import GuidanceStore, Manifest, writer_lock
+from assistant.settings import Settings
+
+# Bump when parsing or chunking changes what a file turns into: every file is re-chunked.
+PIPELINE_VERSION = 3
+
+FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: FileStatus
+    chunks: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+    total_chunks: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.status == "failed" for f in self.files)
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(paths: Sequence[Path]) -> tuple[dict[str, Path], list[Path]]:
+    """Map source names to files under the given paths; also return the folders scanned."""
+    found: dict[str, Path] = {}
+    folders: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            folders.append(path)
+            for file in sorted(p for p in path.rglob("*") if is_document_file(p)):
+                found[file.relative_to(path).as_posix()] = file
+        elif path.exists():
+            found[path.name] = path
+        else:
+            found[path.name] = path  # reported as failed: missing
+    return found, folders
+
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+_Parsed = tuple[str, str, list[Chunk], dict[str, str], FileStatus]  # source, sha, chunks, meta
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    open_store: Callable[[], GuidanceStore],
+    embeddings: LisaEmbeddings,
+    rebuild: bool = False,
+    dry_run: bool = False,
+    progress: ProgressFactory | None = None,
+) -> IngestReport:
+    """Bring the store in line with the files under ``paths``."""
+    started = time.perf_counter()
+    report = IngestReport(dry_run=dry_run)
+    files, folders = discover(paths)
+    manifest = Manifest.load(settings.manifest_path)
+    pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
+    if manifest.files and (
+        manifest.embedding_model != embeddings.name or manifest.pipeline != pipeline
+    ):
+        rebuild = True  # vectors from another model or chunks from another chunker can't mix
+    plan: list[tuple[str, Path, str]] = []
+    for source, path in files.items():
+        if not path.exists():
+            report.files.append(FileResult(source, "failed", reason="no such file"))
+            continue
+        digest = file_sha256(path)
+        known = manifest.files.get(source)
+        if not rebuild and known and known.get("sha256") == digest:
+            report.files.append(FileResult(source, "unchanged", int(known.get("chunks", 0))))
+        else:
+            plan.append((source, path, digest))
+    # The library mirrors the folders it is given: files gone from them are removed.
+    removed = [s for s in manifest.files if s not in files] if folders else []
+    if dry_run:
+        for source, path, _ in plan:
+            status: FileStatus = "updated" if source in manifest.files else "added"
+            try:
+                doc = load_document(path, settings.max_file_bytes, source)
+                count = len(chunk_document(doc, settings.chunk_words))
+                report.files.append(FileResult(source, status, count))
+            except DocumentError as exc:
+                report.files.append(FileResult(source, "failed", reason=exc.reason))
+        report.files.extend(FileResult(s, "removed") for s in removed)
+        report.seconds = time.perf_counter() - started
+        return report
+    if not plan and not removed:
+        report.total_chunks = sum(int(f.get("chunks", 0)) for f in manifest.files.values())
+        report.seconds = time.perf_counter() - started
+        return report
+    with writer_lock(settings):
+        store = open_store()
+        _apply(plan, removed, store, manifest, settings, embeddings, report, progress)
+        report.total_chunks = store.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(
+    plan: list[tuple[str, Path, str]],
+    removed: list[str],
+    store: GuidanceStore,
+    manifest: Manifest,
+    settings: Settings,
+    embeddings: LisaEmbeddings,
+    report: IngestReport,
+    progress: ProgressFactory | None,
+) -> None:
+    parsed: list[_Parsed] = []
+    for source, path, digest in plan:
+        try:
+            doc = load_document(path, settings.max_file_bytes, source)
+        except DocumentError as exc:
+            report.files.append(FileResult(source, "failed", reason=exc.reason))
+            continue
+        chunks = chunk_document(doc, settings.chunk_words, embeddings.count_tokens)
+        status: FileStatus = "updated" if source in manifest.files else "added"
+        parsed.append((source, digest, chunks, {**doc.metadata, "title": doc.title}, status))
+    tick = progress(sum(len(p[2]) for p in parsed)) if progress else None
+    manifest.embedding_model = embeddings.name
+    manifest.pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
+    for group in _groups(parsed):
+        vectors = embed_sorted([c.embedding_text() for p in group for c in p[2]], embeddings, tick)
+        offset = 0
+        for source, digest, chunks, meta, status in group:
+            mine = vectors[offset : offset + len(chunks)]
+            offset += len(chunks)
+            _replace_file(store, manifest, settings, report, source, digest, chunks, meta, mine)
+            report.files.append(FileResult(source, status, len(chunks)))
+    for source in removed:
+        store.delete(store.ids_for_source(source))
+        manifest.files.pop(source, None)
+        manifest.save(settings.manifest_path)
+        report.files.append(FileResult(source, "removed"))
+
+
+GROUP_CHUNKS = 4096  # embed this many chunks at a time (bounded memory, full batches)
+EMBED_BATCH = 64
+
+
+def _groups(parsed: list[_Parsed]) -> list[list[_Parsed]]:
+    groups: list[list[_Parsed]] = [[]]
+    size = 0
+    for item in parsed:
+        if groups[-1] and size + len(item[2]) > GROUP_CHUNKS:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += len(item[2])
+    return [g for g in groups if g]
+
+
+def embed_sorted(
+    texts: list[str], embeddings: LisaEmbeddings, tick: Callable[[int], None] | None
+) -> list[list[float]]:
+    """Embed in full batches of similar length (much faster than file by file)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors: list[list[float]] = [[] for _ in texts]
+    for start in range(0, len(order), EMBED_BATCH):
+        batch = order[start : start + EMBED_BATCH]
+        for i, vector in zip(
+            batch, embeddings.embed_documents([texts[i] for i in batch]), strict=True
+        ):
+            vectors[i] = vector
+        if tick:
+            tick(len(batch))
+    return vectors
+
+
+def _replace_file(
+    store: GuidanceStore,
+    manifest: Manifest,
+    settings: Settings,
+    report: IngestReport,
+    source: str,
+    digest: str,
+    chunks: list[Chunk],
+    meta: dict[str, str],
+    vectors: list[list[float]],
+) -> None:
+    """Upsert the file's new chunks, then drop its stale ones, then record it."""
+    store.add(chunks, meta, vectors=vectors)
+    keep = {c.id for c in chunks}
+    stale = [i for i in store.ids_for_source(source) if i not in keep]
+    store.delete(stale)
+    manifest.files[source] = {
+        "sha256": digest,
+        "chunks": len(chunks),
+        "title": meta.get("title", source),
+        "metadata": meta,
+        "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    manifest.save(settings.manifest_path)
+    report.chunks_embedded += len(chunks)

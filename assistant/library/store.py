@@ -1,0 +1,243 @@
+"""The guidance store: Chroma (on disk or a server), its writer lock and manifest.
+
+Chroma silently corrupts a persist directory when two processes write to it,
+so every writer holds ``writer_lock`` first. The manifest records which file
+versions the collection holds, so ingest can skip unchanged files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assistant.documents.chunking import SECTION_SEP, Chunk
+from assistant.errors import LisaError
+from assistant.settings import Settings
+
+MANIFEST_VERSION = 1
+
+
+class StoreBusyError(LisaError, RuntimeError):
+    """Another process is writing to the store."""
+
+
+class StoreError(LisaError, RuntimeError):
+    """The store cannot be reached or read."""
+
+
+def make_client(settings: Settings) -> Any:
+    """A Chroma client: HttpClient when a server is configured, else on disk."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except Exception as exc:  # chromadb raises bare Exception/ValueError on connect
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({exc}); start it with `chroma run --path DIR --port {settings.chroma_port}`"
+            ) from exc
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """Hold the single-writer lock or fail at once with a clear message."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.lock_path))
+    owner = settings.lock_path.with_suffix(".owner")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        who = owner.read_text().strip() if owner.exists() else "another process"
+        raise StoreBusyError(
+            f"the guidance store in {settings.data_dir} is being written by {who}; "
+            "wait for that ingest to finish and try again"
+        ) from None
+    try:
+        owner.write_text(f"process {os.getpid()} since {time.strftime('%H:%M:%S')}")
+        yield
+    finally:
+        owner.unlink(missing_ok=True)
+        lock.release()
+
+
+def chunk_metadata(chunk: Chunk, doc_meta: dict[str, str]) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {
+        "source": chunk.source,
+        "title": chunk.title,
+        "section": chunk.section,
+        "pages": ",".join(str(p) for p in chunk.pages),
+        "position": chunk.position,
+        "content_hash": chunk.content_hash,
+        "kind": chunk.kind,
+    }
+    meta.update({f"doc_{k}": v for k, v in doc_meta.items() if k != "title"})
+    return meta
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    pages = tuple(int(p) for p in str(meta.get("pages") or "").split(",") if p)
+    section = str(meta.get("section") or "")
+    return Chunk(
+        id=chunk_id,
+        text=text,
+        source=str(meta["source"]),
+        title=str(meta.get("title") or meta["source"]),
+        section_path=tuple(section.split(SECTION_SEP)) if section else (),
+        pages=pages,
+        position=int(meta.get("position", 0)),
+        content_hash=str(meta.get("content_hash", "")),
+        kind=str(meta.get("kind", "text")),
+    )
+
+
+class GuidanceStore:
+    """A Chroma collection of guidance chunks (cosine space)."""
+
+    def __init__(self, client: Any, collection: str, embeddings: Embeddings) -> None:
+        self.client = client
+        self.collection = collection
+        self.vectorstore = Chroma(
+            collection_name=collection,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    def count(self) -> int:
+        return int(self.vectorstore._collection.count())
+
+    def max_batch_size(self) -> int:
+        return int(self.client.get_max_batch_size())
+
+    def add(
+        self,
+        chunks: Sequence[Chunk],
+        doc_meta: dict[str, str],
+        vectors: Sequence[Sequence[float]] | None = None,
+        on_batch: Callable[[int], None] | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        """Embed (unless vectors are given) and upsert chunks, in bounded batches."""
+        size = max(1, min(batch_size, self.max_batch_size()))
+        for start in range(0, len(chunks), size):
+            batch = chunks[start : start + size]
+            ids = [c.id for c in batch]
+            metas = [chunk_metadata(c, doc_meta) for c in batch]
+            texts = [c.text for c in batch]
+            if vectors is None:
+                embedded = self.vectorstore.embeddings.embed_documents(  # type: ignore[union-attr]
+                    [c.embedding_text() for c in batch]
+                )
+            else:
+                embedded = [list(v) for v in vectors[start : start + size]]
+            self.vectorstore._collection.upsert(
+                ids=ids,
+                embeddings=embedded,  # type: ignore[arg-type]
+                documents=texts,
+                metadatas=metas,  # type: ignore[arg-type]
+            )
+            if on_batch:
+                on_batch(len(batch))
+
+    def ids_for_source(self, source: str, page: int = 5000) -> list[str]:
+        ids: list[str] = []
+        while True:
+            batch = self.vectorstore.get(
+                where={"source": source}, include=[], limit=page, offset=len(ids)
+            )["ids"]
+            ids.extend(batch)
+            if len(batch) < page:
+                return ids
+
+    def delete(self, ids: Sequence[str]) -> None:
+        size = self.max_batch_size()
+        for start in range(0, len(ids), size):
+            self.vectorstore.delete(ids=list(ids[start : start + size]))
+
+    def all_chunks(self, page: int = 5000) -> list[Chunk]:
+        """Every chunk, read in pages (one big read exceeds SQLite's variable limit)."""
+        chunks: list[Chunk] = []
+        while True:
+            data = self.vectorstore.get(
+                include=["documents", "metadatas"], limit=page, offset=len(chunks)
+            )
+            chunks.extend(
+                chunk_from_record(i, d or "", m or {})
+                for i, d, m in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
+            )
+            if len(data["ids"]) < page:
+                return chunks
+
+    def dense_search(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) for the k nearest chunks."""
+        if k <= 0:
+            return []
+        result = self.vectorstore._collection.query(
+            query_embeddings=[list(vector)],  # type: ignore[arg-type]
+            n_results=k,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+
+def open_store(settings: Settings, embeddings: Embeddings) -> GuidanceStore:
+    return GuidanceStore(make_client(settings), settings.collection, embeddings)
+
+
+@dataclass
+class Manifest:
+    """Which version of each source file the collection holds."""
+
+    embedding_model: str = ""
+    pipeline: str = ""
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise StoreError(
+                f"the ingest manifest {path} is unreadable ({exc}); run ingest with --rebuild"
+            ) from exc
+        if raw.get("version") != MANIFEST_VERSION:
+            return cls()
+        return cls(
+            embedding_model=raw.get("embedding_model", ""),
+            pipeline=raw.get("pipeline", ""),
+            files=raw.get("files", {}),
+        )
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash leaves the old manifest or the new, never half."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        payload = {
+            "version": MANIFEST_VERSION,
+            "embedding_model": self.embedding_model,
+            "pipeline": self.pipeline,
+            "files": self.files,
+        }
+        tmp.write_text(json.dumps(payload, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)

@@ -1,0 +1,50 @@
+"""The words every report format shares: status, change and warning labels.
+
+Kept apart from the renderers so that Markdown, HTML, Word and the web page all
+say "Met (green)" the same way, and so that no renderer imports another.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+STATUS_LABEL = {"met": "Met", "partial": "Partial", "missing": "Missing"}
+RAG = {"met": "Green", "partial": "Amber", "missing": "Red"}
+CHANGE_LABEL = {
+    "improved": "Improved",
+    "unchanged": "Unchanged",
+    "regressed": "Regressed",
+    "added": "New principle",
+    "removed": "Principle dropped",
+}
+WARNING_LABEL = {
+    "injection": "Instructions aimed at the assessor were found and ignored",
+    "scanned": "Pages without text",
+    "short_draft": "Short draft",
+    "guidance": "Guidance library incomplete",
+    "narrative": "Narrative unavailable",
+}
+
+
+def status_text(status: str) -> str:
+    """'Met (green)': the label and the colour name, never colour alone."""
+    return f"{STATUS_LABEL.get(status, status)} ({RAG.get(status, '?').lower()})"
+
+
+def warning_title(kind: str) -> str:
+    return WARNING_LABEL.get(kind, kind.replace("_", " ").capitalize())
+
+
+def page_section(page: int | None, section: str) -> str:
+    where = [f"p. {page}"] if page is not None else []
+    if section:
+        where.append(section)
+    return ", ".join(where) or "location not recorded"
+
+
+def md_escape(text: str) -> str:
+    """Draft text made inert in Markdown: no HTML, links, emphasis or table breaks."""
+    escaped = " ".join(text.split()).replace("<", "&lt;")  # no raw HTML tags
+    return _MD_SPECIAL.sub(r"\\\1", escaped)

@@ -1,0 +1,155 @@
+"""The web app in a real Chromium (Playwright), against the real model and corpus.
+
+Screenshots go to test-artifacts/. Needs Debian's chromium at /usr/bin/chromium
+(`apt-get install -y chromium`); skipped with a reason when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import REPO
+from test_webapp_support import running_app
+
+from assistant.frontends.web.feedback import read_feedback
+from assistant.settings import Settings
+
+CHROMIUM = Path(os.environ.get("LISA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = REPO / "test-artifacts"
+DRAFT = REPO / "evals" / "drafts" / "millbrook_youth_led_strategy.md"
+TIMEOUT_MS = 90_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`",
+    ),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:playwright.*"),
+]
+
+
+@pytest.fixture(scope="module")
+def app(lisa: Any, ingested_settings: Settings) -> Iterator[tuple[str, Settings]]:
+    with running_app(lisa, ingested_settings) as url:
+        yield url, ingested_settings
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, app: tuple[str, Settings]) -> Iterator[tuple[Any, list[str]]]:
+    """A fresh session on the app, with every URL the page requested."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    requested: list[str] = []
+    tab.on("request", lambda request: requested.append(request.url))
+    tab.goto(app[0], wait_until="load")
+    tab.wait_for_selector("#lisa-banner .lisa-banner")  # filled in once LISA is loaded
+    yield tab, requested
+    context.close()
+
+
+def shot(tab: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    tab.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_only_local(requested: list[str], url: str) -> None:
+    origin = urlsplit(url).netloc
+    outside = [
+        u
+        for u in requested
+        if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != origin
+    ]
+    assert not outside, f"the page called out: {outside}"
+    assert not any("fonts.googleapis" in u or "fonts.gstatic" in u for u in requested)
+
+
+def test_ask_shows_a_cited_answer_and_saves_feedback(
+    page: tuple[Any, list[str]], app: tuple[str, Settings]
+) -> None:
+    tab, requested = page
+    assert "Extractive" in tab.inner_text("#lisa-banner")
+    box = tab.locator("#ask-question textarea")
+    box.fill("How should we involve young people in developing our strategy?")
+    box.press("Enter")  # keyboard only
+    chat = tab.locator("#ask-chat")
+    chat.get_by_text("Sources", exact=True).wait_for()
+    text = chat.inner_text()
+    assert re.search(r"\[1\]", text) and "Connected Growth" in text
+    assert "Involving local people" in text  # the section path under the answer
+    tab.evaluate("window.scrollTo(0, 0)")
+    shot(tab, "ask.png")
+    tab.locator("#ask-chat").get_by_role("button", name="Like", exact=True).first.click()
+    tab.get_by_text("your rating was saved").wait_for()
+    saved = read_feedback(app[1].feedback_path)
+    assert saved and saved[-1]["rating"] == "up" and "young people" in saved[-1]["question"]
+    assert_only_local(requested, app[0])
+
+
+def test_refusal_is_visible(page: tuple[Any, list[str]]) -> None:
+    tab, _ = page
+    box = tab.locator("#ask-question textarea")
+    box.fill("What is the best recipe for lasagne?")
+    tab.locator("#ask-button").click()
+    tab.locator("#ask-chat").get_by_text("Not covered by the guidance").wait_for()
+    shot(tab, "ask-refusal.png")
+
+
+def test_critique_shows_the_table_evidence_and_downloads(
+    page: tuple[Any, list[str]], app: tuple[str, Settings]
+) -> None:
+    tab, requested = page
+    tab.get_by_role("tab", name="Critique a draft").click()
+    tab.locator("#draft-file input[type=file]").set_input_files(str(DRAFT))
+    tab.get_by_text(DRAFT.name).first.wait_for()  # uploaded
+    tab.locator("#critique-button").click()
+    table = tab.locator("#principles-table table")
+    table.wait_for()
+    rows = table.locator("tbody tr")
+    assert rows.count() == 12
+    assert re.search(r"Met|Partial|Missing", table.inner_text())
+    links = tab.locator("#report-downloads a")
+    links.first.wait_for()
+    assert links.count() == 4
+    listed = tab.locator("#report-downloads").inner_text().replace("\n", "")
+    for suffix in ("docx", "html", "md", "json"):
+        assert f"{DRAFT.stem}-critique.{suffix}" in listed
+    shot(tab, "critique.png")
+    picker = tab.get_by_label("Show the evidence for a principle")
+    picker.click()
+    tab.get_by_role("option", name=re.compile(r"Involving local people")).click()
+    tab.get_by_text("What the draft says").wait_for()
+    question = tab.get_by_label("Your question about the draft")
+    question.fill("Where does our draft talk about young people?")
+    question.press("Enter")
+    tab.get_by_text(f"In your draft ({DRAFT.name})").wait_for()
+    shot(tab, "critique-details.png")
+    assert_only_local(requested, app[0])
