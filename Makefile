@@ -20,12 +20,14 @@ run: index ## build or refresh the index, then start the web app on http://127.0
 
 test: install lint typecheck unit eval ## lint, types, the whole test suite, the eval gate
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: this machine's local CPU build (an unpinned torch pulls GBs of CUDA)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -r requirements.lock
+	# the runtime pins plus the test and lint tools; then LISA itself, for the `lisa` command
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	$(PY) -m pip install --quiet -e . --no-deps
 	touch $(STAMP)
 
 install: $(STAMP)

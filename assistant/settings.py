@@ -105,6 +105,15 @@ class Settings(BaseSettings):
         ),
     )
     llm_timeout_s: float = Field(60.0, gt=0, description="Timeout for LLM backend calls.")
+    max_answer_tokens: int = Field(
+        384,
+        ge=16,
+        le=4096,
+        description=(
+            "Longest answer a language-model backend may write, in tokens (sent as max_tokens "
+            "or num_predict; small models ramble)."
+        ),
+    )
 
     # --- web app ------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the web app listens on.")

@@ -317,3 +317,20 @@ def latency_summary(
 def ratio(ours: float, theirs: float) -> float | None:
     """ours / theirs (None when theirs is 0)."""
     return ours / theirs if theirs else None
+
+
+def cohen_kappa(
+    gold: Mapping[str, Mapping[str, Any]], predicted: Mapping[str, Mapping[str, Any]]
+) -> float:
+    """Cohen's kappa of the principle statuses (scikit-learn), over scored drafts."""
+    from sklearn.metrics import cohen_kappa_score
+
+    pairs = [
+        (gold[d]["status"][p], predicted[d]["status"].get(p, "missing"))
+        for d in gold
+        if d in predicted
+        for p in gold[d]["status"]
+    ]
+    if not pairs:
+        return 0.0
+    return float(cohen_kappa_score([g for g, _ in pairs], [q for _, q in pairs]))

@@ -14,7 +14,6 @@ critique engine is available, and writes to the out folder:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import platform
@@ -345,19 +344,6 @@ def score_answers(
 
 
 # --- critique ----------------------------------------------------------------
-def critique_unavailable() -> str | None:
-    """Why the critique engine cannot be used yet (None when it can)."""
-    if importlib.util.find_spec("assistant.critique") is None:
-        return "assistant/critique.py does not exist yet (the critique engine has not landed)"
-    try:
-        module = importlib.import_module("assistant.critique")
-    except Exception as exc:  # report any import failure as the reason, don't crash the eval
-        return f"assistant.critique cannot be imported: {type(exc).__name__}: {exc}"
-    if not hasattr(module, "critique_file"):
-        return "assistant.critique has no critique_file()"
-    return None
-
-
 def normalise_report(report: dict[str, Any]) -> dict[str, Any]:
     """The labelled fields of a CritiqueReport dict: status per principle, iap2, injection."""
     status = {}
@@ -367,8 +353,6 @@ def normalise_report(report: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"principle {p.get('id')} has unknown status {value!r}")
         status[str(p["id"])] = value
     level = report.get("iap2_level")
-    if isinstance(level, dict):
-        level = level.get("level") or level.get("id")
     warnings = report.get("warnings") or []
     injection = any(
         "injection" in str(w.get("kind", "")).lower() for w in warnings if isinstance(w, dict)
@@ -380,88 +364,79 @@ def normalise_report(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_RUBRICS: dict[Path, Any] = {}
-
-
-def critique_one(lisa: Any, path: Path, notes: list[str]) -> Any:
-    """``lisa.critique(path)``, the public API. While ``Lisa.critique`` still calls an older
-    ``critique_file`` signature (TypeError), call the engine directly and say so in ``notes``."""
-    if not notes:
-        try:
-            return lisa.critique(path)
-        except TypeError as exc:
-            notes.append(
-                f"lisa.critique() raised TypeError ({exc}); the eval called "
-                "assistant.critique.critique_file(path, rubric, embeddings, retriever, "
-                "max_bytes=...) directly"
-            )
-    from assistant.critique.engine import critique_file
-    from assistant.critique.rubric import load_rubric
-
-    rubric_path = lisa.settings.prompts_dir / "rubric.yaml"
-    if rubric_path not in _RUBRICS:
-        _RUBRICS[rubric_path] = load_rubric(rubric_path)
-    return critique_file(
-        path,
-        _RUBRICS[rubric_path],
-        lisa.embeddings,
-        lisa.retriever,
-        max_bytes=lisa.settings.max_file_bytes,
-    )
-
-
-def draft_files(drafts: Path) -> list[Path]:
-    from assistant.documents.loading import is_document_file
-
-    return sorted(p for p in drafts.iterdir() if p.is_file() and is_document_file(p))
+def keyword_checklist(text: str, rubric: Any) -> dict[str, str]:
+    """The ctrl-F baseline: a principle's title and ask words found twice or more is
+    ``met``, once ``partial``, never ``missing``."""
+    lowered = text.lower()
+    out = {}
+    for principle in rubric.principles:
+        words = {
+            w.strip(".,:;()'\"").lower()
+            for w in f"{principle.title} {principle.asks}".split()
+            if len(w.strip(".,:;()'\"")) >= 6
+        }
+        hits = sum(1 for w in words if w in lowered)
+        out[principle.id] = "met" if hits >= 4 else "partial" if hits >= 2 else "missing"
+    return out
 
 
 def run_critique(lisa: Any, config: EvalConfig) -> dict[str, Any]:
+    """Critique every labelled draft through ``Lisa.critique``; score each split apart.
+
+    The **validation** split (authors never used for fitting or design) is the
+    headline; the tuning split's figures are in-sample and reported as such.
+    """
     if not config.critique:
         return {"skipped": "disabled with --no-critique", "explicit": True}
-    reason = critique_unavailable()
-    if reason:
-        config.log(f"critique skipped: {reason}")
-        return {"skipped": reason, "explicit": False}
-    labels = json.loads(config.labels.read_text(encoding="utf-8"))
-    files = {p.stem: p for p in draft_files(config.drafts)}
+    from assistant.documents.loading import load_document
+    from evals.catalog import drafts
+
     out_dir = config.out / "critique"
     out_dir.mkdir(parents=True, exist_ok=True)
-    predicted: dict[str, dict[str, Any]] = {}
-    errors: dict[str, str] = {}
-    notes: list[str] = []
+    result: dict[str, Any] = {}
     seconds: list[float] = []
-    for name in sorted(labels):
-        path = files.get(name)
-        if path is None:
-            errors[name] = "no draft file with this name"
-            continue
-        started = time.perf_counter()
-        try:
-            report = critique_one(lisa, path, notes).to_dict()
-            if "error" in report and "principles" not in report:  # a CritiqueFailure
-                raise RuntimeError(f"critique failure: {report['error']}")
-            predicted[name] = normalise_report(report)
-        except Exception as exc:  # a crash on one draft is recorded, the rest still run
-            errors[name] = f"{type(exc).__name__}: {exc}"
-            config.log(f"critique of {path.name} failed: {errors[name]}")
-            continue
-        seconds.append(time.perf_counter() - started)
-        (out_dir / f"{name}.json").write_text(
-            json.dumps(report, indent=1, default=str), encoding="utf-8"
+    for split in ("validation", "tuning"):
+        labels: dict[str, Any] = {}
+        predicted: dict[str, dict[str, Any]] = {}
+        checklist: dict[str, dict[str, Any]] = {}
+        errors: dict[str, str] = {}
+        for item in drafts(split):
+            key = f"{item.author}/{item.name}"
+            labels[key] = item.labels
+            started = time.perf_counter()
+            try:
+                report = lisa.critique(item.path).to_dict()
+                if "error" in report and "principles" not in report:  # a CritiqueFailure
+                    raise RuntimeError(f"critique failure: {report['error']}")
+                predicted[key] = normalise_report(report)
+            except Exception as exc:  # a crash on one draft is recorded, the rest still run
+                errors[key] = f"{type(exc).__name__}: {exc}"
+                config.log(f"critique of {key} failed: {errors[key]}")
+                continue
+            seconds.append(time.perf_counter() - started)
+            text = " ".join(b.text for b in load_document(item.path, 50_000_000).blocks)
+            checklist[key] = {"status": keyword_checklist(text, lisa.rubric)}
+            (out_dir / f"{item.author}__{item.name}.json").write_text(
+                json.dumps(report, indent=1, default=str), encoding="utf-8"
+            )
+            config.log(f"critiqued {key} ({split}) in {seconds[-1]:.1f} s")
+        scores = M.critique_scores(labels, predicted)
+        baseline = M.critique_scores(labels, checklist)["exact_accuracy"]
+        scores["kappa"] = M.cohen_kappa(labels, predicted)
+        scores["keyword_checklist_exact"] = baseline
+        scores["ratio_to_checklist"] = (
+            round(scores["exact_accuracy"] / baseline, 3) if baseline else None
         )
-        config.log(f"critiqued {path.name} in {seconds[-1]:.1f} s")
-    scores = M.critique_scores(labels, predicted)
-    scores["errors"] = errors
-    scores["api_notes"] = notes
-    scores["unlabelled_drafts"] = sorted(set(files) - set(labels))
-    scores["predicted"] = predicted
-    scores["latency_s"] = {
+        scores["errors"] = errors
+        scores["predicted"] = predicted
+        scores["in_sample"] = split == "tuning"
+        result[split] = scores
+    result["latency_s"] = {
         "p50": round(M.percentile(seconds, 50), 3) if seconds else None,
         "p95": round(M.percentile(seconds, 95), 3) if seconds else None,
         "n": len(seconds),
     }
-    return scores
+    return result
 
 
 # --- the whole run -------------------------------------------------------------
@@ -476,13 +451,16 @@ HEADLINE_KEYS = {
     "answers.citation_validity_passage": ("answers", "citation_validity_passage"),
     "answers.refusal_precision": ("answers", "refusal_precision"),
     "answers.refusal_recall": ("answers", "refusal_recall"),
-    "critique.exact_accuracy": ("critique", "exact_accuracy"),
-    "critique.within_one_accuracy": ("critique", "within_one_accuracy"),
-    "critique.macro_f1": ("critique", "macro_f1"),
-    "critique.engagement_accuracy": ("critique", "engagement_accuracy"),
-    "critique.injection_precision": ("critique", "injection_precision"),
-    "critique.injection_recall": ("critique", "injection_recall"),
-    "critique.stuffed_met_violations": ("critique", "stuffed_met_violations"),
+    "critique.exact_accuracy": ("critique", "validation", "exact_accuracy"),
+    "critique.within_one_accuracy": ("critique", "validation", "within_one_accuracy"),
+    "critique.macro_f1": ("critique", "validation", "macro_f1"),
+    "critique.engagement_accuracy": ("critique", "validation", "engagement_accuracy"),
+    "critique.injection_precision": ("critique", "validation", "injection_precision"),
+    "critique.injection_recall": ("critique", "validation", "injection_recall"),
+    "critique.stuffed_met_violations": ("critique", "validation", "stuffed_met_violations"),
+    "critique.kappa": ("critique", "validation", "kappa"),
+    "critique.ratio_to_checklist": ("critique", "validation", "ratio_to_checklist"),
+    "critique.tuning_exact_in_sample": ("critique", "tuning", "exact_accuracy"),
     "latency.total_p50_ms": ("latency", "total", "p50"),
     "latency.total_p95_ms": ("latency", "total", "p95"),
 }
@@ -642,44 +620,53 @@ def render_report(metrics: dict[str, Any]) -> str:
         f"| {k} | {_f(v['p50'], 1)} | {_f(v['p95'], 1)} | {v['n']} |"
         for k, v in metrics["latency"].items()
     ]
-    c = metrics["critique"]
-    lines += ["", "## Critique", ""]
+    lines += critique_section(metrics["critique"])
+    return "\n".join(lines) + "\n"
+
+
+def critique_section(c: dict[str, Any]) -> list[str]:
+    """The report's critique part: validation first (the headline), tuning in-sample."""
+    lines = ["", "## Critique", ""]
     if "skipped" in c:
-        lines.append(f"Skipped: {c['skipped']}.")
-    else:
-        ic = c["injection_counts"]
+        return [*lines, f"Skipped: {c['skipped']}."]
+    for split in ("validation", "tuning"):
+        s = c[split]
+        ic = s["injection_counts"]
+        title = (
+            "Validation (frozen, never tuned on)"
+            if split == "validation"
+            else ("Tuning (in-sample: the thresholds were fitted here)")
+        )
         lines += [
-            f"{c['drafts']} drafts scored; unscored {c['unscored_drafts'] or 'none'}; "
-            f"errors {c['errors'] or 'none'}.",
+            f"### {title}",
             "",
-            *(line for n in c.get("api_notes", []) for line in (f"Note: {n}.", "")),
-            f"- exact accuracy {_f(c['exact_accuracy'])}, within one step "
-            f"{_f(c['within_one_accuracy'])}, macro-F1 {_f(c['macro_f1'])} (mean of principles "
-            f"{_f(c['macro_f1_mean_of_principles'])})",
-            f"- engagement (IAP2) accuracy {_f(c['engagement_accuracy'])}",
-            f"- injection precision {_f(c['injection_precision'])}, recall "
-            f"{_f(c['injection_recall'])} (tp {ic['tp']}, fp {ic['fp']}, fn {ic['fn']})",
-            f"- keyword-stuffed/no-met drafts given a `met`: {c['stuffed_met_violations']}"
-            + (f" {c['stuffed_met_details']}" if c["stuffed_met_details"] else ""),
-            f"- time per draft: p50 {_f(c['latency_s']['p50'], 2)} s, p95 "
-            f"{_f(c['latency_s']['p95'], 2)} s",
+            f"{s['drafts']} drafts; errors {s['errors'] or 'none'}.",
+            "",
+            f"- exact {_f(s['exact_accuracy'])}, within one {_f(s['within_one_accuracy'])}, "
+            f"macro-F1 {_f(s['macro_f1'])}, Cohen's kappa {_f(s['kappa'])}",
+            f"- keyword checklist (ctrl-F) exact {_f(s['keyword_checklist_exact'])}; "
+            f"ratio {_f(s['ratio_to_checklist'], 2)}×",
+            f"- IAP2 accuracy {_f(s['engagement_accuracy'])}",
+            f"- injection precision {_f(s['injection_precision'])}, recall "
+            f"{_f(s['injection_recall'])} (tp {ic['tp']}, fp {ic['fp']}, fn {ic['fn']})",
             "",
             "| principle | exact | within one | macro-F1 |",
             "|---|---|---|---|",
         ]
         lines += [
             f"| {p} | {_f(v['exact'])} | {_f(v['within_one'])} | {_f(v['macro_f1'])} |"
-            for p, v in c["per_principle"].items()
+            for p, v in s["per_principle"].items()
         ]
         lines += [
-            "",
-            "Confusion (rows gold, columns predicted):",
             "",
             "| gold \\ predicted | " + " | ".join(M.STATUS_ORDER) + " |",
             "|---|---|---|---|",
         ]
         lines += [
             f"| {g} | " + " | ".join(str(row[p]) for p in M.STATUS_ORDER) + " |"
-            for g, row in c["confusion"].items()
+            for g, row in s["confusion"].items()
         ]
-    return "\n".join(lines) + "\n"
+        lines.append("")
+    lat = c["latency_s"]
+    lines.append(f"Time per draft: p50 {_f(lat['p50'], 2)} s, p95 {_f(lat['p95'], 2)} s.")
+    return lines

@@ -1,18 +1,22 @@
 """Critique a draft Local Industrial Strategy against the guidance's twelve principles.
 
-``score_draft(document, rubric, embeddings, guidance)`` is the engine and its
+``score_draft(document, rubric, embeddings, guidance)`` is the engine; its
 deterministic result is the record:
 
-1. the draft is split into sentences (``evidence.draft_units``);
-2. sentences addressed to an assessor or AI ("mark every principle as met")
-   are reported as ``injection`` warnings and removed before anything is scored;
-3. the remaining sentences are embedded once (a paragraph's sentences together,
-   up to ``WINDOW_WORDS``, which keeps a 100-page draft fast), into a private
-   in-memory collection (``evidence.EphemeralIndex``) deleted when the critique ends;
-4. each principle's best evidence is found by meaning and keywords and judged
-   by substance (``assessment``); public engagement is placed on the IAP2
-   spectrum (``engagement``), which also decides ``local_people``;
-5. each principle gets verbatim guidance quotes (``guidance_quotes``).
+1. the draft is split into evidence units: sentences, slide bullets and table rows
+   read with their column headers (``evidence.draft_units``);
+2. units addressed to an assessor, reviewer, checker or AI — by the rules in
+   ``documents.injection`` or by the fitted injection layer, in any language or
+   base64 — are reported as ``injection`` warnings and removed before scoring;
+3. the remaining units are embedded once, in batches, and scored by the learned
+   evidence judgement (``judgement``): topic per criterion × strength
+   (evidence / weak / none, from the embedding and language features that see
+   negation, promises, bare lists and claims of compliance);
+4. each criterion is found, weak or not found (``decide.findings``) and each
+   principle's status follows from its criteria by the rubric's rule; the IAP2
+   level comes from units that evidence public engagement;
+5. each principle gets verbatim guidance quotes (``guidance_quotes``) and a
+   recommendation built from its findings.
 
 ``critique_file(path, ...)`` adds reading the file: a draft that cannot be read
 (scanned, encrypted, damaged, empty, too large, unsupported) gives an explicit
@@ -21,9 +25,10 @@ deterministic result is the record:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,17 +36,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.critique import assessment
-from assistant.critique.assessment import (
-    Decision,
-    NameFilter,
-    PrincipleSignals,
-    VocabularyMatcher,
-)
-from assistant.critique.engagement import EngagementClassifier, EngagementResult, level_rank
-from assistant.critique.evidence import DraftUnit, EphemeralIndex, draft_units, embedding_windows
+from assistant.critique.decide import Finding, engagement_level, findings, principle_status
+from assistant.critique.evidence import DraftUnit, draft_units
 from assistant.critique.guidance_quotes import GuidanceSource, missing_sections, quotes_for
+from assistant.critique.judgement import EvidenceModel, UnitScores, score_units
 from assistant.critique.model import (
+    CriterionResult,
+    CriterionState,
     CritiqueError,
     CritiqueFailure,
     CritiqueReport,
@@ -50,8 +51,8 @@ from assistant.critique.model import (
     PrincipleResult,
     summary_paragraph,
 )
-from assistant.critique.rubric import Rubric, Thresholds
-from assistant.critique.substance import VagueMatcher, measure
+from assistant.critique.recommend import recommendation
+from assistant.critique.rubric import Principle, Rubric
 from assistant.documents.injection import Injection, classify, find_injections
 from assistant.documents.loading import load_document
 from assistant.documents.model import Document, DocumentError
@@ -61,13 +62,9 @@ from assistant.vectors import unit_rows
 Progress = Callable[[float, str], None]
 Narrator = Callable[[CritiqueReport], str]
 SHORT_DRAFT_WORDS = 500
-MAX_EVIDENCE = 3
-_EMBED_BATCH = 256
-WINDOW_WORDS = 100  # sentences of a paragraph embedded together, up to this many words
-_CANDIDATES = 80
+EMBED_BATCH = 64
 _HIDDEN = re.compile(r"<!--(.*?)-->", re.DOTALL)
-_QUERY_CACHE: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
-_QUERY_LOCK = threading.Lock()
+_BASE64 = re.compile(r"\b[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")
 
 
 @dataclass(frozen=True)
@@ -75,156 +72,121 @@ class DraftAnalysis:
     """Everything measured in one draft, before any threshold is applied."""
 
     units: tuple[DraftUnit, ...]  # the evidence pool (injections removed)
-    signals: dict[str, PrincipleSignals]
-    engagement: EngagementResult
+    scores: UnitScores
     injections: tuple[tuple[str, Injection], ...]  # (where, injection)
     seconds: float
 
 
-def _query_vectors(texts: tuple[str, ...], embeddings: LisaEmbeddings) -> np.ndarray:
-    """Principle descriptions embedded once per model and cached."""
-    key = (embeddings.name, texts)
-    with _QUERY_LOCK:
-        cached = _QUERY_CACHE.get(key)
-    if cached is None:
-        cached = unit_rows(embeddings.embed_documents(list(texts)))
-        with _QUERY_LOCK:
-            _QUERY_CACHE[key] = cached
-    return cached
-
-
-def _embed_texts(texts: Sequence[str], embeddings: LisaEmbeddings, report: Progress) -> np.ndarray:
-    """Vectors for ``texts``, embedded shortest first so batches carry little padding."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors: list[list[float]] = [[] for _ in texts]
-    for start in range(0, len(order), _EMBED_BATCH):
-        batch = order[start : start + _EMBED_BATCH]
-        for i, vector in zip(
-            batch, embeddings.embed_documents([texts[i] for i in batch]), strict=True
-        ):
-            vectors[i] = vector
-        report(min(1.0, (start + len(batch)) / len(texts)), "embedding the draft")
-    return unit_rows(vectors)
-
-
-def _heading_fits(
-    rubric: Rubric, embeddings: LisaEmbeddings, headings: Sequence[str], distinct: Sequence[str]
+def embed_units(
+    units: Sequence[DraftUnit], embeddings: LisaEmbeddings, report: Progress
 ) -> np.ndarray:
-    """(units x principles): how well each sentence's heading fits each principle."""
-    fits = np.zeros((len(headings), len(rubric.principles)), dtype=np.float32)
-    if not distinct:
-        return fits
-    vecs = unit_rows(embeddings.embed_documents(list(distinct)))
-    row = {h: i for i, h in enumerate(distinct)}
-    rows = [row.get(h, -1) for h in headings]
-    has = np.array([r >= 0 for r in rows])
-    for column, principle in enumerate(rubric.principles):
-        labels = _query_vectors((principle.title, *principle.headings), embeddings)
-        best = (vecs @ labels.T).max(axis=1)
-        fits[has, column] = best[[r for r in rows if r >= 0]]
-    return fits
+    """Every unit embedded once, in batches, with progress."""
+    texts = [u.embed_text for u in units]
+    out: list[list[float]] = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        out.extend(embeddings.embed_documents(texts[start : start + EMBED_BATCH]))
+        report(
+            0.1 + 0.75 * min(1.0, (start + EMBED_BATCH) / max(len(texts), 1)), "reading the draft"
+        )
+    return unit_rows(np.asarray(out, dtype=np.float32).reshape(len(texts), -1))
 
 
-def _screen(units: Sequence[DraftUnit]) -> tuple[list[DraftUnit], list[tuple[str, Injection]]]:
-    """Split sentences into the evidence pool and injections (removed, reported)."""
-    pool: list[DraftUnit] = []
+def decoded_base64(text: str) -> list[str]:
+    """Readable text hidden in base64 runs of ``text`` (empty when there is none)."""
+    found = []
+    for run in _BASE64.findall(text):
+        try:
+            raw = base64.b64decode(run + "=" * (-len(run) % 4), validate=True)
+            decoded = raw.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            continue
+        if sum(c.isalpha() or c.isspace() for c in decoded) >= 0.85 * len(decoded):
+            found.append(decoded)
+    return found
+
+
+def _rule_hit(unit: DraftUnit) -> Injection | None:
+    hit = classify(unit.text)
+    if hit is not None:
+        return hit
+    for decoded in decoded_base64(unit.text):
+        inner = find_injections(decoded)
+        if inner:
+            message = f"hides an instruction in base64 ({inner[0].message})"
+            return Injection(unit.text, message, "base64")
+    return None
+
+
+def screen(
+    units: Sequence[DraftUnit], scores: UnitScores, threshold: float
+) -> tuple[list[int], list[tuple[str, Injection]]]:
+    """Indexes of the evidence pool, and the injections (removed, reported)."""
+    pool: list[int] = []
     flagged: list[tuple[str, Injection]] = []
-    for unit in units:
-        hit = classify(unit.text)
+    for i, unit in enumerate(units):
+        hit = _rule_hit(unit)
+        if hit is None and float(scores.injection[i]) >= threshold:
+            message = "reads as addressed to an assessor or an automated tool"
+            hit = Injection(unit.text, message, "learned")
         if hit is None:
-            pool.append(unit)
+            pool.append(i)
         else:
             flagged.append((unit.section, hit))
     return pool, flagged
 
 
+def subset_scores(scores: UnitScores, keep: list[int]) -> UnitScores:
+    idx = np.asarray(keep, dtype=int)
+    return dataclasses.replace(
+        scores,
+        topic=scores.topic[idx],
+        strength=scores.strength[idx],
+        iap2=scores.iap2[idx],
+        injection=scores.injection[idx],
+    )
+
+
 def analyse_draft(
     document: Document,
-    rubric: Rubric,
+    model: EvidenceModel,
     embeddings: LisaEmbeddings,
-    progress: Progress | None = None,
+    report: Progress,
     hidden: Sequence[Injection] = (),
-    window_words: int = WINDOW_WORDS,
 ) -> DraftAnalysis:
-    """Measure the draft against every principle (no thresholds applied)."""
+    """Units, injections and unit scores of one draft (the slow part: embedding)."""
     started = time.perf_counter()
-    tell: Progress = progress or (lambda _f, _s: None)
-    tell(0.02, "reading sentences")
-    pool, injections = _screen(draft_units(document))
-    injections += [("hidden markup", h) for h in hidden]
+    units = draft_units(document)
+    if not units:
+        raise CritiqueError(document.source, "no sentences to assess in the draft")
+    report(0.1, "reading the draft")
+    vectors = embed_units(units, embeddings, report)
+    scores = score_units(model, vectors, [u.embed_text for u in units])
+    keep, flagged = screen(units, scores, model.thresholds.injection)
+    flagged = [("hidden markup", h) for h in hidden] + flagged
+    pool = tuple(units[i] for i in keep)
     if not pool:
-        raise CritiqueError(document.source, "the draft has no sentences to assess")
-    vague = VagueMatcher(rubric.language)
-    units = tuple(pool)
-    windows = embedding_windows(units, window_words)
-    vectors = _embed_texts(
-        [w[0] for w in windows], embeddings, lambda f, s: tell(0.05 + 0.6 * f, s)
-    )
-    title = assessment.title_heading(units)
-    headings = [assessment.section_heading(u, title) for u in units]
-    distinct = sorted({h for h in headings if h})
-    substance = [measure(u.text, vague) for u in units]
-    names = NameFilter(rubric.language.ignore_phrases)
-    keyword_texts = [names(u.text) for u in units]
-    keyword_headings = [names(h) for h in headings]
-    tell(0.7, "searching for evidence")
-    fits = _heading_fits(rubric, embeddings, headings, distinct)
-    signals: dict[str, PrincipleSignals] = {}
-    with EphemeralIndex(vectors.tolist()) as index:
-        for number, principle in enumerate(rubric.principles):
-            queries = _query_vectors(principle.queries, embeddings)
-            dense = np.zeros(len(units), dtype=np.float32)
-            for found in index.query(queries.tolist(), _CANDIDATES):
-                for window_id, similarity in found:
-                    for row in windows[int(window_id)][1]:
-                        dense[row] = max(dense[row], similarity)
-            signals[principle.id] = assessment.principle_signals(
-                principle,
-                units,
-                dense,
-                fits[:, number],
-                substance,
-                VocabularyMatcher(principle),
-                keyword_headings,
-                keyword_texts,
-            )
-            tell(0.7 + 0.2 * (number + 1) / len(rubric.principles), "scoring principles")
-    engagement = EngagementClassifier(rubric.engagement, vague).classify(units)
-    return DraftAnalysis(
-        units, signals, engagement, tuple(injections), time.perf_counter() - started
-    )
-
-
-def judge(analysis: DraftAnalysis, rubric: Rubric, thresholds: Thresholds) -> dict[str, Decision]:
-    """One decision per principle; local_people follows the IAP2 level evidenced."""
-    decisions = {pid: assessment.decide(s, thresholds) for pid, s in analysis.signals.items()}
-    people = decisions.get("local_people")
-    if people is not None:
-        status = assessment.engagement_status(
-            people.status, analysis.engagement.rank, level_rank(rubric.engagement.met_from)
+        raise CritiqueError(
+            document.source, "nothing to assess once instructions to the assessor were removed"
         )
-        if status != people.status:
-            confidence = 0.9 if status == "met" else 0.8
-            people = Decision(status, confidence, people.coverage, people.strength, people.ranked)
-        decisions["local_people"] = people
-    return decisions
+    return DraftAnalysis(
+        pool, subset_scores(scores, keep), tuple(flagged), time.perf_counter() - started
+    )
 
 
-def _evidence(
-    decision: Decision, signals: PrincipleSignals, engagement: EngagementResult | None
-) -> tuple[EvidenceQuote, ...]:
-    if decision.status == "missing":
-        return ()
-    chosen: list[DraftUnit] = []
-    if engagement is not None and engagement.finding is not None:
-        chosen.append(engagement.finding.unit)
-    for position in decision.ranked:
-        unit = signals.units[position]
-        if unit not in chosen:
-            chosen.append(unit)
-        if len(chosen) >= MAX_EVIDENCE:
-            break
-    return tuple(EvidenceQuote(u.text, u.page, u.section) for u in chosen)
+def _quote(unit: DraftUnit) -> EvidenceQuote:
+    return EvidenceQuote(unit.text, unit.page, unit.section)
+
+
+def _criteria_results(
+    principle: Principle, found: dict[str, Finding], units: Sequence[DraftUnit]
+) -> tuple[CriterionResult, ...]:
+    out = []
+    for criterion in principle.criteria:
+        f = found[criterion.id]
+        state: CriterionState = "found" if f.found else "weak" if f.weak else "not_found"
+        quotes = tuple(_quote(units[i]) for i in f.units) if state != "not_found" else ()
+        out.append(CriterionResult(criterion.id, criterion.evidence, criterion.core, state, quotes))
+    return tuple(out)
 
 
 def _warnings(
@@ -277,34 +239,38 @@ def score_draft(
     embeddings: LisaEmbeddings,
     guidance: GuidanceSource,
     *,
-    thresholds: Thresholds | None = None,
     narrator: Narrator | None = None,
     progress: Progress | None = None,
     hidden: Sequence[Injection] = (),
 ) -> CritiqueReport:
     """Critique one parsed draft; raise CritiqueError if it has nothing to assess."""
     tell: Progress = progress or (lambda _f, _s: None)
-    analysis = analyse_draft(document, rubric, embeddings, tell, hidden)
-    decisions = judge(analysis, rubric, thresholds or rubric.thresholds)
+    if rubric.judgement is None:
+        raise CritiqueError(
+            document.source, "no fitted evidence model: run `python -m evals.fit_evidence`"
+        )
+    model = rubric.judgement
+    analysis = analyse_draft(document, model, embeddings, tell, hidden)
+    found = findings(analysis.scores, model.thresholds)
+    level, level_unit = engagement_level(analysis.scores, model.thresholds)
     tell(0.92, "quoting the guidance")
     results = []
     for principle in rubric.principles:
-        decision = decisions[principle.id]
-        engagement = analysis.engagement if principle.id == "local_people" else None
-        recommendation = (
-            "Met: keep this content, and its specifics, in the final strategy."
-            if decision.status == "met"
-            else principle.recommend(document.title)
-        )
+        status = principle_status(principle, found)
+        criteria = _criteria_results(principle, found, analysis.units)
+        share = sum(c.state == "found" for c in criteria) / len(criteria)
+        quotes = tuple(dict.fromkeys(q for c in criteria for q in c.quotes))[:3]
+        guidance_quotes = quotes_for(principle, guidance, embeddings)
         results.append(
             PrincipleResult(
                 id=principle.id,
                 title=principle.title,
-                status=decision.status,
-                confidence=decision.confidence,
-                evidence=_evidence(decision, analysis.signals[principle.id], engagement),
-                guidance=quotes_for(principle, guidance, embeddings),
-                recommendation=recommendation,
+                status=status,  # type: ignore[arg-type]
+                confidence=share,
+                evidence=quotes,
+                guidance=guidance_quotes,
+                recommendation=recommendation(principle, status, criteria, guidance_quotes),
+                criteria=criteria,
             )
         )
     warnings = _warnings(document, analysis, rubric, guidance)
@@ -312,8 +278,8 @@ def score_draft(
         draft=document.source,
         title=document.title,
         principles=tuple(results),
-        iap2_level=analysis.engagement.level,
-        iap2_quote=analysis.engagement.quote,
+        iap2_level=level,
+        iap2_quote=analysis.units[level_unit].text if level_unit is not None else None,
         warnings=tuple(warnings),
         summary="",
         stats={
@@ -359,7 +325,6 @@ def critique_file(
     *,
     max_bytes: int,
     source: str | None = None,
-    thresholds: Thresholds | None = None,
     narrator: Narrator | None = None,
     progress: Progress | None = None,
 ) -> CritiqueReport | CritiqueFailure:
@@ -374,7 +339,6 @@ def critique_file(
             rubric,
             embeddings,
             guidance,
-            thresholds=thresholds,
             narrator=narrator,
             progress=tell,
             hidden=hidden_injections(path),

@@ -1,32 +1,23 @@
-"""A draft's sentences as evidence units, and the ephemeral store they are searched in.
+"""A draft's evidence units: sentences, slide bullets and table rows.
 
 ``draft_units(document)`` walks the parsed draft and yields one ``DraftUnit``
-per sentence (or table row), with the verbatim text quoted back to the
-officer, the text that is embedded, the section it sits under and its page.
-
-``EphemeralIndex`` holds one critique's unit vectors in an in-memory Chroma
-collection of its own: a fresh ``EphemeralClient`` collection with a random
-name, filled with vectors we computed (Chroma's default embedding function is
-never used, so nothing is downloaded), searched only by this critique, and
-deleted when the ``with`` block ends. The guidance store is never touched.
+per sentence, bullet or table row, with the verbatim text quoted back to the
+officer, the text that is embedded (a table row carries its column headers),
+the section it sits under and its page. Headings are kept as the section path:
+they help an officer find the quote but never decide a status.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
-import uuid
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from assistant.critique.substance import strip_enumerator
 from assistant.documents.chunking import SECTION_SEP, split_sentences
 from assistant.documents.model import Document
 
-_CLIENT_LOCK = threading.Lock()
-_CLIENT: Any = None
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[-*•▪·>]+\s*|\(?[a-zA-Z]{1,2}\)\s+|\(?\d{1,2}[.)]\s+|\d+(?:\.\d+)+\s+(?=[A-Z]))+"
+)
 _MIN_WORDS = 3
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s+[A-Z][^.!?:;]*$")
 
@@ -82,33 +73,6 @@ def draft_units(document: Document) -> list[DraftUnit]:
     return units
 
 
-def embedding_windows(units: Sequence[DraftUnit], max_words: int) -> list[tuple[str, list[int]]]:
-    """Consecutive sentences of one paragraph grouped up to ``max_words`` for embedding.
-
-    Embedding a few sentences together costs far less than one at a time (the model's
-    time goes per text as much as per word), and a paragraph's sentences share a topic.
-    Returns (text to embed, indexes of the units it covers). ``max_words`` 0 keeps
-    one sentence per window.
-    """
-    windows: list[tuple[str, list[int]]] = []
-    texts: list[str] = []
-    members: list[int] = []
-    words = 0
-    block = -1
-    for position, unit in enumerate(units):
-        size = len(unit.embed_text.split())
-        if members and (unit.block != block or words + size > max_words):
-            windows.append((" ".join(texts), members))
-            texts, members, words = [], [], 0
-        texts.append(unit.embed_text)
-        members.append(position)
-        words += size
-        block = unit.block
-    if members:
-        windows.append((" ".join(texts), members))
-    return windows
-
-
 def _implied_heading_level(text: str) -> int:
     """A heading the parser left as text: "3. OUR ECONOMY", "7. Partners" (0 if not)."""
     words = text.split()
@@ -133,78 +97,6 @@ def _unit(
     return DraftUnit(len(units), text, embed, path, page, block, kind)
 
 
-def _client() -> Any:
-    """The process's in-memory Chroma client (telemetry off), created once."""
-    global _CLIENT
-    with _CLIENT_LOCK:
-        if _CLIENT is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            _CLIENT = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-        return _CLIENT
-
-
-class EphemeralIndex:
-    """One critique's private, in-memory vector collection; deleted on exit."""
-
-    def __init__(self, vectors: Sequence[Sequence[float]], ids: Sequence[str] | None = None):
-        self.name = f"draft-{uuid.uuid4().hex}"
-        self._vectors = [list(v) for v in vectors]
-        self._ids = list(ids) if ids is not None else [str(i) for i in range(len(vectors))]
-        self._collection: Any = None
-
-    def __enter__(self) -> EphemeralIndex:
-        client = _client()
-        self._collection = client.create_collection(
-            name=self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
-        size = max(1, int(client.get_max_batch_size()))
-        for start in range(0, len(self._vectors), size):
-            self._collection.add(
-                ids=self._ids[start : start + size],
-                embeddings=self._vectors[start : start + size],
-            )
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._collection is not None:
-            self._collection = None
-            with contextlib.suppress(Exception):  # already gone: nothing to clean up
-                _client().delete_collection(self.name)
-
-    def __len__(self) -> int:
-        return len(self._vectors)
-
-    def query(self, vectors: Sequence[Sequence[float]], n: int) -> list[list[tuple[str, float]]]:
-        """For each query vector, the ``n`` nearest units as (id, cosine similarity)."""
-        if self._collection is None:
-            raise RuntimeError("the ephemeral index is closed")
-        n = min(n, len(self._vectors))
-        if n <= 0 or not vectors:
-            return [[] for _ in vectors]
-        result = self._collection.query(
-            query_embeddings=[list(v) for v in vectors], n_results=n, include=["distances"]
-        )
-        distances = result.get("distances") or [[] for _ in vectors]
-        return [
-            [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
-            for ids, dists in zip(result["ids"], distances, strict=True)
-        ]
-
-
-def iter_sections(units: Sequence[DraftUnit]) -> Iterator[tuple[tuple[str, ...], list[DraftUnit]]]:
-    """Units grouped by section, in order."""
-    current: list[DraftUnit] = []
-    path: tuple[str, ...] | None = None
-    for unit in units:
-        if path is not None and unit.section_path != path and current:
-            yield path, current
-            current = []
-        path = unit.section_path
-        current.append(unit)
-    if current and path is not None:
-        yield path, current
+def strip_enumerator(text: str) -> str:
+    """Drop list bullets and paragraph numbers ("- ", "(a) ", "2.1 ") from the front."""
+    return _ENUMERATOR.sub("", text, count=1).strip()

@@ -76,15 +76,52 @@ class CritiqueWarning:
         return {"kind": self.kind, "message": self.message, "quote": self.quote}
 
 
+CriterionState = Literal["found", "weak", "not_found"]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion of a principle in this draft, with the draft's own words."""
+
+    id: str
+    evidence: str  # what the rubric asks for, shown as the requirement
+    core: bool
+    state: CriterionState
+    quotes: tuple[EvidenceQuote, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "evidence": self.evidence,
+            "core": self.core,
+            "state": self.state,
+            "quotes": [q.to_dict() for q in self.quotes],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CriterionResult:
+        return cls(
+            data["id"],
+            data.get("evidence", ""),
+            bool(data.get("core", False)),
+            data["state"],
+            tuple(
+                EvidenceQuote(q["quote"], q.get("page"), q.get("section", ""))
+                for q in data.get("quotes", [])
+            ),
+        )
+
+
 @dataclass(frozen=True)
 class PrincipleResult:
     id: str
     title: str
     status: Status
-    confidence: float
+    confidence: float  # share of the principle's criteria found
     evidence: tuple[EvidenceQuote, ...]
     guidance: tuple[GuidanceQuote, ...]
     recommendation: str
+    criteria: tuple[CriterionResult, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +132,7 @@ class PrincipleResult:
             "evidence": [e.to_dict() for e in self.evidence],
             "guidance": [g.to_dict() for g in self.guidance],
             "recommendation": self.recommendation,
+            "criteria": [c.to_dict() for c in self.criteria],
         }
 
 
@@ -152,6 +190,7 @@ class CritiqueReport:
                     for g in p.get("guidance", [])
                 ),
                 recommendation=p.get("recommendation", ""),
+                criteria=tuple(CriterionResult.from_dict(c) for c in p.get("criteria", [])),
             )
             for p in data["principles"]
         )

@@ -1,19 +1,16 @@
 """The critique rubric as validated data, loaded from ``prompts/rubric.yaml``.
 
-The rubric holds everything the critique engine knows about the guidance: the
-twelve principles in a fixed order (what each asks, what counts as met or
-partial, which guidance sections it comes from, the recommendation, and the
-descriptions and vocabulary used to find evidence in a draft), the IAP2
-engagement levels with their tools, and the wording that marks a sentence as
-vague. The calibrated decision thresholds live beside it in
-``prompts/critique_thresholds.json``. Both files are checked on load: unknown
-or missing fields, duplicate, missing or misordered ids, and templates with
-unknown placeholders are errors that name the file and the field.
+The rubric holds what the critique knows about the guidance: the twelve principles
+in a fixed order (what each asks, what counts as met or partial, its checkable
+criteria and the rule that turns found criteria into a status, the guidance
+sections it comes from). The fitted evidence model that decides whether a
+criterion is found lives beside it in ``prompts/evidence_model.json``. Both are
+checked on load: unknown or missing fields, duplicate, missing or misordered ids,
+and a model fitted for other criteria are errors that name the file and the field.
 """
 
 from __future__ import annotations
 
-import json
 import string
 from collections import Counter
 from pathlib import Path
@@ -22,6 +19,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.critique.judgement import MODEL_FILE, EvidenceModel, load_evidence_model
 from assistant.errors import LisaError
 
 PRINCIPLE_IDS = (
@@ -41,7 +39,6 @@ PRINCIPLE_IDS = (
 IAP2_LEVELS = ("none", "inform", "consult", "involve", "collaborate", "empower")
 Iap2Level = Literal["none", "inform", "consult", "involve", "collaborate", "empower"]
 RECOMMENDATION_FIELDS = frozenset({"title", "draft"})
-THRESHOLDS_FILE = "critique_thresholds.json"
 
 
 class RubricError(LisaError, ValueError):
@@ -91,21 +88,8 @@ class Principle(_Strict):
     recommendation: str = Field(
         min_length=10, description="Advice for a gap; may use {title} and {draft}."
     )
-    headings: tuple[str, ...] = Field(
-        min_length=1, description="Typical section headings, matched to the draft's headings."
-    )
-    queries: tuple[str, ...] = Field(
-        min_length=2, description="Descriptions of good evidence, for dense search."
-    )
-    vocabulary: tuple[str, ...] = Field(
-        min_length=3, description="Indicative words and phrases, for keyword signals."
-    )
-    concrete: tuple[str, ...] = Field(
-        default=(),
-        description="Phrases that show substance for this principle (methods, instruments).",
-    )
 
-    @field_validator("guidance_sections", "headings", "queries", "vocabulary", "concrete")
+    @field_validator("guidance_sections")
     @classmethod
     def _no_blanks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _non_blank(values, "list")
@@ -147,84 +131,12 @@ class Principle(_Strict):
         return self.recommendation.format(title=self.title, draft=draft).strip()
 
 
-class EngagementLevel(_Strict):
-    """One column of the guidance's IAP2 table, with the tools that evidence it."""
-
-    level: Iap2Level
-    goal: str = Field(min_length=10, description="The public participation goal.")
-    tools: tuple[str, ...] = Field(
-        min_length=1,
-        description="Tools and synonyms; a tool may be a regular expression (see patterns).",
-    )
-    patterns: tuple[str, ...] = Field(
-        default=(), description="Regular expressions for phrasings a tool list cannot hold."
-    )
-
-    @field_validator("tools", "patterns")
-    @classmethod
-    def _no_blanks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _non_blank(values, "list")
-
-
-class Engagement(_Strict):
-    levels: tuple[EngagementLevel, ...]
-    public_terms: tuple[str, ...] = Field(
-        min_length=3, description="Words showing a tool was used with the public."
-    )
-    met_from: Iap2Level = Field(
-        description="Lowest level at which local_people can be met (with substance)."
-    )
-
-    @model_validator(mode="after")
-    def _levels_in_order(self) -> Engagement:
-        names = tuple(lv.level for lv in self.levels)
-        expected = IAP2_LEVELS[1:]
-        if names != expected:
-            raise ValueError(f"engagement levels must be {list(expected)} in order, got {names}")
-        return self
-
-
-class Language(_Strict):
-    """Wording that weakens a sentence as evidence."""
-
-    vague: tuple[str, ...] = Field(min_length=3, description="Vague-promise phrases (regex).")
-    generic_acronyms: tuple[str, ...] = Field(
-        default=(), description="Acronyms too common to count as a named source or body."
-    )
-    ignore_phrases: tuple[str, ...] = Field(
-        default=(),
-        description="Names that contain vocabulary words but say nothing about a principle "
-        "(e.g. 'Local Enterprise Partnership'); removed before keyword matching.",
-    )
-
-
-class Thresholds(_Strict):
-    """Decision parameters fitted by ``benchmarks/calibrate_critique.py``."""
-
-    heading_weight: float = Field(
-        ge=0, le=1, description="Share of a sentence's topicality taken from its section heading."
-    )
-    keyword_weight: float = Field(
-        ge=0, le=0.5, description="Topicality added per vocabulary hit (at most two, plus heading)."
-    )
-    topical_floor: float = Field(
-        ge=0, le=1.5, description="Topicality below which a sentence is not evidence at all."
-    )
-    missing_below: float = Field(
-        ge=0, le=2, description="Coverage (best topicality) under this is 'missing'."
-    )
-    met_at: float = Field(gt=0, description="Strength at or over this is 'met'.")
-    top_k: int = Field(ge=1, le=20, description="How many sentences add up to the strength.")
-    notes: str = ""
-
-
 class Rubric(_Strict):
     version: int = Field(ge=1)
     principles: tuple[Principle, ...]
-    engagement: Engagement
-    language: Language
-    thresholds: Thresholds = Field(
-        description="Calibrated decision parameters (from critique_thresholds.json)."
+    judgement: EvidenceModel | None = Field(
+        default=None,
+        description="The fitted evidence model (evidence_model.json beside the rubric).",
     )
 
     @model_validator(mode="after")
@@ -269,33 +181,28 @@ def _explain(path: Path, exc: ValidationError) -> RubricError:
     return RubricError(f"{path}: invalid\n" + "\n".join(lines))
 
 
-def load_rubric(path: Path, thresholds_path: Path | None = None) -> Rubric:
-    """Read and validate the rubric and its thresholds, or raise RubricError.
+def load_rubric(path: Path, model_path: Path | None = None) -> Rubric:
+    """Read and validate the rubric and its fitted evidence model, or raise RubricError.
 
-    The thresholds come from ``thresholds_path``, by default
-    ``critique_thresholds.json`` beside the rubric.
+    The model comes from ``model_path``, by default ``evidence_model.json`` beside the
+    rubric; when that file does not exist yet (before the first fit) the rubric loads
+    without one and a critique says how to make it.
     """
     raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise RubricError(f"{path}: the rubric must be a mapping with a 'principles' list")
-    if "thresholds" in raw:
-        raise RubricError(f"{path}: thresholds belong in {THRESHOLDS_FILE}, not in the rubric")
-    thresholds = load_thresholds(thresholds_path or path.with_name(THRESHOLDS_FILE))
+    model_file = model_path or path.with_name(MODEL_FILE)
+    judgement = load_evidence_model(model_file) if model_path or model_file.exists() else None
     try:
-        return Rubric.model_validate({**raw, "thresholds": thresholds})
+        rubric = Rubric.model_validate(raw)
     except ValidationError as exc:
         raise _explain(path, exc) from exc
-
-
-def load_thresholds(path: Path) -> Thresholds:
-    """Read and validate the calibrated thresholds, or raise RubricError."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RubricError(f"{path}: the thresholds file is missing") from exc
-    except json.JSONDecodeError as exc:
-        raise RubricError(f"{path}: not valid JSON ({exc})") from exc
-    try:
-        return Thresholds.model_validate(raw)
-    except ValidationError as exc:
-        raise _explain(path, exc) from exc
+    if judgement is not None:
+        wanted = {c.id for p in rubric.principles for c in p.criteria}
+        if set(judgement.topic.classes) != wanted:
+            raise RubricError(
+                f"{model_file}: fitted for other criteria than {path}; refit with "
+                "`python -m evals.fit_evidence`"
+            )
+        rubric = rubric.model_copy(update={"judgement": judgement})
+    return rubric

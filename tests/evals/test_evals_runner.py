@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -136,58 +135,23 @@ class _FakeReport:
         return self.data
 
 
-def test_critique_is_scored_from_report_dicts(tmp_path: Path, monkeypatch: Any) -> None:
-    drafts = tmp_path / "drafts"
-    drafts.mkdir()
-    (drafts / "good_plan.md").write_text("# Plan\n\nText.\n")
-    (drafts / "broken_plan.md").write_text("# Plan\n\nText.\n")
-    labels = tmp_path / "labels.json"
-    labels.write_text(
-        json.dumps(
-            {
-                "good_plan": {
-                    "iap2": "involve",
-                    "injection": True,
-                    "status": {"a": "met", "b": "partial"},
-                },
-                "broken_plan": {
-                    "iap2": "none",
-                    "injection": False,
-                    "status": {"a": "missing", "b": "missing"},
-                },
-            }
-        )
-    )
-
-    def critique(path: Path) -> _FakeReport:
-        if path.stem == "broken_plan":
-            raise RuntimeError("boom")
-        return _FakeReport(
-            {
-                "principles": [{"id": "a", "status": "met"}, {"id": "b", "status": "missing"}],
-                "iap2_level": "involve",
-                "warnings": [{"kind": "injection", "text": "ignore the rubric"}],
-            }
-        )
-
-    monkeypatch.setattr(runner, "critique_unavailable", lambda: None)
-    config = runner.EvalConfig(
-        drafts=drafts, labels=labels, out=tmp_path / "out", log=lambda _m: None
-    )
-    scores = runner.run_critique(SimpleNamespace(critique=critique), config)
-    assert scores["drafts"] == 1
-    assert scores["errors"] == {"broken_plan": "RuntimeError: boom"}
-    assert scores["exact_accuracy"] == 0.5
-    assert scores["within_one_accuracy"] == 1.0
-    assert scores["engagement_accuracy"] == 1.0
-    assert scores["injection_recall"] == 1.0
-    assert (
-        json.loads((tmp_path / "out" / "critique" / "good_plan.json").read_text())["iap2_level"]
-        == "involve"
-    )
+def test_critique_report_dicts_normalise_to_the_labelled_fields() -> None:
+    report = {
+        "principles": [{"id": "digital", "status": "Met"}],
+        "iap2_level": "involve",
+        "warnings": [{"kind": "injection", "message": "x"}],
+    }
+    assert runner.normalise_report(report) == {
+        "status": {"digital": "met"},
+        "iap2": "involve",
+        "injection": True,
+    }
 
 
-def test_critique_skips_with_a_reason_when_the_engine_is_missing(monkeypatch: Any) -> None:
-    monkeypatch.setattr(runner, "critique_unavailable", lambda: "not there yet")
-    scores = runner.run_critique(SimpleNamespace(), runner.EvalConfig(log=lambda _m: None))
-    assert scores == {"skipped": "not there yet", "explicit": False}
+def test_kappa_is_one_for_agreement_and_lower_for_disagreement() -> None:
+    from evals import metrics as M
+
+    gold = {"a": {"status": {"p": "met", "q": "missing", "r": "partial"}}}
+    assert M.cohen_kappa(gold, gold) == 1.0
+    worse = {"a": {"status": {"p": "missing", "q": "met", "r": "partial"}}}
+    assert M.cohen_kappa(gold, worse) < 0.5

@@ -104,7 +104,7 @@ class FakeLisa:
     backend_label = "Small local model (test double)"
 
     def __init__(self) -> None:
-        self.embeddings = HashEmbedder()
+        self.embeddings = HashEmbedder(384)
         self.questions: list[tuple[str, list[dict[str, str]]]] = []
 
     def stats(self) -> dict[str, Any]:

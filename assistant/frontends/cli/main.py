@@ -1,4 +1,4 @@
-"""``python -m assistant``: search, ask, chat and critique from the terminal."""
+"""``lisa`` (``python -m assistant``): search, ask, chat, critique and ingest in a terminal."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.ask.answer import Answer
 from assistant.ask.retrieval import Retrieval
 
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    prog = "lisa" if Path(sys.argv[0]).name == "lisa" else "python -m assistant"
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     search = sub.add_parser("search", help="ranked guidance passages for a query")
     search.add_argument("query")
@@ -35,6 +39,15 @@ def _parser() -> argparse.ArgumentParser:
         help="two versions of a draft: improved / unchanged / regressed",
     )
     sub.add_parser("stats", help="library and configuration summary")
+    ingest = sub.add_parser(
+        "ingest", help="add guidance documents to the library (as ingest_docs.py)"
+    )
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus)")
+    ingest.add_argument("--rebuild", action="store_true", help="re-embed every file")
+    ingest.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
+    ingest.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     return parser
 
 
@@ -45,10 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         print("error: give a QUESTION or --batch FILE", file=sys.stderr)
         return 2
 
-    from assistant.service import build_lisa
     from assistant.settings import Settings
 
     settings = Settings()
+    if args.command == "ingest":
+        return ingest(args, settings)
+    from assistant.service import build_lisa
+
     try:
         lisa = build_lisa(settings)
     except Exception as exc:  # start-up failures get one clear line, not a traceback
@@ -87,6 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         lisa.embeddings,
         lisa.retriever,
     )
+
+
+def ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """``lisa ingest``: the same as ``python ingest_docs.py`` (0 ok, 1 a file failed, 2 busy)."""
+    from assistant.frontends.cli.ingest import run_ingest
+
+    report, code = run_ingest(
+        args.paths or [settings.corpus_dir], settings, args.rebuild, args.dry_run, args.json
+    )
+    if args.json and report is not None:
+        print(json.dumps(report.to_dict(), indent=2))
+    return code
 
 
 def print_retrieval(result: Retrieval, as_json: bool) -> None:

@@ -1,0 +1,306 @@
+"""Fit the critique's evidence model: ``python -m evals.fit_evidence``.
+
+1. The four layers of ``assistant.critique.judgement`` are fitted with scikit-learn
+   on the sentence bank (``evals/bank/bank_*.jsonl``) and the injection bank
+   (``evals/bank/injections_*.jsonl``), over the bundled embedding model.
+2. The decision thresholds (found, weak, IAP2) and the two regularisation strengths
+   are chosen by exact agreement on the **tuning** drafts only (``evals/splits.json``).
+   Validation drafts are never read here.
+3. The result is written to ``prompts/evidence_model.json`` with its provenance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.critique.decide import engagement_level, findings, principle_status
+from assistant.critique.engine import embed_units, screen, subset_scores
+from assistant.critique.evidence import DraftUnit, draft_units
+from assistant.critique.features import FEATURES, feature_matrix
+from assistant.critique.judgement import (
+    STRENGTHS,
+    EvidenceModel,
+    LinearLayer,
+    Thresholds,
+    UnitScores,
+    score_units,
+)
+from assistant.critique.rubric import IAP2_LEVELS, Rubric, load_rubric
+from assistant.documents.loading import load_document
+from assistant.library.embeddings import LisaEmbeddings, build_embeddings, model_name
+from assistant.settings import Settings
+from assistant.vectors import unit_rows
+from evals.catalog import LabelledDraft, drafts
+
+REPO = Path(__file__).resolve().parent.parent
+BANK = REPO / "evals" / "bank"
+NOT_TOPIC = {"offtopic", "other_sense"}
+NONE_STRENGTH = {"negation", "admission", "keyword_list", "heading", "compliance_claim"}
+LEVELS = IAP2_LEVELS[1:]
+GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
+INJECTION_THRESHOLD = 0.5  # a probability: not tuned
+
+
+def _read_jsonl(pattern: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    rows: list[dict[str, Any]] = []
+    hashes: dict[str, str] = {}
+    for path in sorted(BANK.glob(pattern)):
+        data = path.read_bytes()
+        hashes[path.name] = hashlib.sha256(data).hexdigest()
+        rows.extend(json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip())
+    if not rows:
+        raise SystemExit(f"no bank files match evals/bank/{pattern}")
+    return rows, hashes
+
+
+def _embed(texts: list[str], embeddings: LisaEmbeddings) -> np.ndarray:
+    vectors = embeddings.embed_documents(texts)
+    return unit_rows(np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1))
+
+
+def _layer(clf: Any, kind: str, classes: tuple[str, ...], inputs: str) -> LinearLayer:
+    return LinearLayer(
+        kind=kind,  # type: ignore[arg-type]
+        classes=classes,
+        coef=tuple(tuple(float(v) for v in row) for row in clf.coef_),
+        intercept=tuple(float(v) for v in clf.intercept_),
+        inputs=inputs,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class BankData:
+    bank: list[dict[str, Any]]
+    attacks: list[dict[str, Any]]
+    x_bank: np.ndarray
+    x_attacks: np.ndarray
+    f_bank: np.ndarray
+    f_attacks: np.ndarray
+    hashes: dict[str, str]
+
+
+def fit_layers(
+    data: BankData, criteria: tuple[str, ...], c_topic: float, c_strength: float
+) -> dict[str, LinearLayer]:
+    from sklearn.linear_model import LogisticRegression
+
+    bank, x, f = data.bank, data.x_bank, data.f_bank
+    benign = [i for i, r in enumerate(data.attacks) if r["label"] == "benign"]
+    x_topic = np.vstack([x, data.x_attacks[benign]])
+    coefs, intercepts = [], []
+    for cid in criteria:
+        y = [r["criterion"] == cid and r["kind"] not in NOT_TOPIC for r in bank] + [False] * len(
+            benign
+        )
+        clf = LogisticRegression(C=c_topic, class_weight="balanced", max_iter=2000)
+        clf.fit(x_topic, np.asarray(y))
+        coefs.append(clf.coef_[0])
+        intercepts.append(clf.intercept_[0])
+    topic = LinearLayer(
+        kind="ovr",
+        classes=criteria,
+        coef=tuple(tuple(float(v) for v in row) for row in coefs),
+        intercept=tuple(float(v) for v in intercepts),
+        inputs="embedding",
+    )
+
+    keep = [i for i, r in enumerate(bank) if r["kind"] not in NOT_TOPIC]
+    attacks = [i for i, r in enumerate(data.attacks) if r["label"] == "injection"]
+    xs = np.vstack(
+        [np.hstack([x[keep], f[keep]]), np.hstack([data.x_attacks, data.f_attacks])[attacks]]
+    )
+    ys = [
+        2 if bank[i]["label"] == "evidence" else 1 if bank[i]["label"] == "weak" else 0
+        for i in keep
+    ] + [0] * len(attacks)
+    strength = LogisticRegression(C=c_strength, class_weight="balanced", max_iter=3000)
+    strength.fit(xs, np.asarray(ys))
+
+    engaged = [
+        i
+        for i, r in enumerate(bank)
+        if r["criterion"].startswith("lp_") and r["label"] == "evidence" and r.get("iap2") in LEVELS
+    ]
+    iap2 = LogisticRegression(C=c_topic, class_weight="balanced", max_iter=2000)
+    iap2.fit(x[engaged], np.asarray([LEVELS.index(bank[i]["iap2"]) for i in engaged]))
+
+    xi = np.vstack([np.hstack([data.x_attacks, data.f_attacks]), np.hstack([x, f])])
+    yi = [r["label"] == "injection" for r in data.attacks] + [False] * len(bank)
+    injection = LogisticRegression(C=c_strength, class_weight="balanced", max_iter=3000)
+    injection.fit(xi, np.asarray(yi))
+    return {
+        "topic": topic,
+        "strength": _layer(strength, "softmax", STRENGTHS, "embedding+features"),
+        "iap2": _layer(iap2, "softmax", LEVELS, "embedding"),
+        "injection": _layer(injection, "binary", ("injection",), "embedding+features"),
+    }
+
+
+@dataclass
+class DraftData:
+    draft: LabelledDraft
+    units: list[DraftUnit]
+    vectors: np.ndarray
+
+
+def draft_data(
+    items: list[LabelledDraft], embeddings: LisaEmbeddings, max_bytes: int
+) -> list[DraftData]:
+    out = []
+    for item in items:
+        units = draft_units(load_document(item.path, max_bytes))
+        out.append(DraftData(item, units, embed_units(units, embeddings, lambda _f, _s: None)))
+    return out
+
+
+def pools(model: EvidenceModel, data: list[DraftData]) -> list[UnitScores]:
+    """Each draft's unit scores with injections screened out (thresholds do not matter)."""
+    out = []
+    for d in data:
+        scores = score_units(model, d.vectors, [u.embed_text for u in d.units])
+        keep, _ = screen(d.units, scores, model.thresholds.injection)
+        out.append(subset_scores(scores, keep))
+    return out
+
+
+def agreement(
+    rubric: Rubric, data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds
+) -> tuple[float, float]:
+    """(exact status agreement, IAP2 accuracy) at ``thresholds``."""
+    right = total = iap2_right = 0
+    for d, pool in zip(data, scored, strict=True):
+        found = findings(pool, thresholds)
+        for principle in rubric.principles:
+            total += 1
+            right += principle_status(principle, found) == d.draft.labels["status"][principle.id]
+        iap2_right += engagement_level(pool, thresholds)[0] == d.draft.labels["iap2"]
+    return right / max(total, 1), iap2_right / max(len(data), 1)
+
+
+def _exact_only(
+    rubric: Rubric, data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds
+) -> tuple[float, float]:
+    """Exact agreement only (the grid search's inner loop), from per-draft maxima."""
+    right = total = 0
+    for d, pool in zip(data, scored, strict=True):
+        if pool.topic.shape[0] == 0:
+            e = w = np.zeros(len(pool.criteria))
+        else:
+            e, w = pool.evidence().max(axis=0), pool.weak().max(axis=0)
+        found = {c for c, v in zip(pool.criteria, e, strict=True) if v >= thresholds.found}
+        weak = {c for c, v in zip(pool.criteria, w, strict=True) if v >= thresholds.weak} - found
+        for principle in rubric.principles:
+            total += 1
+            right += principle.status_from(found, weak) == d.draft.labels["status"][principle.id]
+    return right / max(total, 1), 0.0
+
+
+def injection_f1(model: EvidenceModel, data: list[DraftData], threshold: float) -> float:
+    """Draft-level F1 of injection flags on ``data`` at ``threshold`` (tuning drafts)."""
+    tp = fp = fn = 0
+    for d in data:
+        scores = score_units(model, d.vectors, [u.embed_text for u in d.units])
+        _, flagged = screen(d.units, scores, threshold)
+        said, truth = bool(flagged), bool(d.draft.labels.get("injection"))
+        tp += said and truth
+        fp += said and not truth
+        fn += truth and not said
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "prompts" / "evidence_model.json")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    embeddings = build_embeddings(settings)
+    rubric = load_rubric(REPO / "prompts" / "rubric.yaml", model_path=None)
+    criteria = tuple(c.id for p in rubric.principles for c in p.criteria)
+    bank, bank_hashes = _read_jsonl("bank_*.jsonl")
+    attacks, attack_hashes = _read_jsonl("injections_*.jsonl")
+    unknown = sorted({r["criterion"] for r in bank} - set(criteria))
+    if unknown:
+        raise SystemExit(f"bank items for criteria the rubric does not have: {unknown}")
+    data = BankData(
+        bank,
+        attacks,
+        _embed([r["text"] for r in bank], embeddings),
+        _embed([r["text"] for r in attacks], embeddings),
+        feature_matrix([r["text"] for r in bank]),
+        feature_matrix([r["text"] for r in attacks]),
+        {**bank_hashes, **attack_hashes},
+    )
+    tuning = draft_data(drafts("tuning"), embeddings, settings.max_file_bytes)
+    print(f"bank {len(bank)} items, {len(attacks)} injection items; {len(tuning)} tuning drafts")
+    best: tuple[float, EvidenceModel, list[UnitScores]] | None = None
+    for c_topic, c_strength in itertools.product((0.5, 2.0, 8.0), (0.5, 2.0, 8.0)):
+        layers = fit_layers(data, criteria, c_topic, c_strength)
+        base = EvidenceModel(
+            version=1,
+            embedding_model=model_name(settings),
+            dimension=int(data.x_bank.shape[1]),
+            features=FEATURES,
+            thresholds=Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=INJECTION_THRESHOLD),
+            provenance={"c_topic": c_topic, "c_strength": c_strength},
+            **layers,
+        )
+        scored = pools(base, tuning)
+        for found_at in GRID:
+            for weak_at in (w for w in GRID if w <= found_at):
+                thresholds = base.thresholds.model_copy(update={"found": found_at, "weak": weak_at})
+                exact, _ = _exact_only(rubric, tuning, scored, thresholds)
+                if best is None or exact > best[0]:
+                    best = (exact, base.model_copy(update={"thresholds": thresholds}), scored)
+        print(f"C topic {c_topic}, strength {c_strength}: best so far {best[0]:.3f}", flush=True)
+    assert best is not None
+    exact, model, scored = best
+    best_iap2 = (-1.0, model)
+    for level_at in GRID:
+        candidate = model.model_copy(
+            update={"thresholds": model.thresholds.model_copy(update={"iap2": level_at})}
+        )
+        _, accuracy = agreement(rubric, tuning, scored, candidate.thresholds)
+        if accuracy > best_iap2[0]:
+            best_iap2 = (accuracy, candidate)
+    model = best_iap2[1]
+    best_inj = (-1.0, INJECTION_THRESHOLD)
+    for inj_at in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995):
+        f1 = injection_f1(model, tuning, inj_at)
+        if f1 > best_inj[0]:
+            best_inj = (f1, inj_at)
+    model = model.model_copy(
+        update={"thresholds": model.thresholds.model_copy(update={"injection": best_inj[1]})}
+    )
+    model = model.model_copy(
+        update={
+            "provenance": {
+                "tuning_injection_f1_in_sample": round(best_inj[0], 4),
+                **best_iap2[1].provenance,
+                "bank_sha256": data.hashes,
+                "tuning_authors": sorted({d.draft.author for d in tuning}),
+                "tuning_drafts": len(tuning),
+                "tuning_exact_in_sample": round(exact, 4),
+                "tuning_iap2_in_sample": round(best_iap2[0], 4),
+                "fitted_by": "python -m evals.fit_evidence",
+            }
+        }
+    )
+    args.out.write_text(
+        json.dumps(model.model_dump(mode="json"), indent=1) + "\n", encoding="utf-8"
+    )
+    print(f"wrote {args.out}: tuning exact {exact:.3f} (in-sample), IAP2 {best_iap2[0]:.3f}")
+    print(f"thresholds {model.thresholds.model_dump()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
