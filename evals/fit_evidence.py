@@ -44,6 +44,7 @@ from evals.catalog import LabelledDraft, drafts
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "evals" / "bank"
 NOT_TOPIC = {"offtopic", "other_sense"}
+FILLER = "none"  # bank items about no criterion at all: negatives for every topic
 NONE_STRENGTH = {"negation", "admission", "keyword_list", "heading", "compliance_claim"}
 LEVELS = IAP2_LEVELS[1:]
 GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
@@ -204,11 +205,10 @@ def _exact_only(
     return right / max(total, 1), 0.0
 
 
-def injection_f1(model: EvidenceModel, data: list[DraftData], threshold: float) -> float:
+def injection_f1(data: list[DraftData], scored: list[UnitScores], threshold: float) -> float:
     """Draft-level F1 of injection flags on ``data`` at ``threshold`` (tuning drafts)."""
     tp = fp = fn = 0
-    for d in data:
-        scores = score_units(model, d.vectors, [u.embed_text for u in d.units])
+    for d, scores in zip(data, scored, strict=True):
         _, flagged = screen(d.units, scores, threshold)
         said, truth = bool(flagged), bool(d.draft.labels.get("injection"))
         tp += said and truth
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     criteria = tuple(c.id for p in rubric.principles for c in p.criteria)
     bank, bank_hashes = _read_jsonl("bank_*.jsonl")
     attacks, attack_hashes = _read_jsonl("injections_*.jsonl")
-    unknown = sorted({r["criterion"] for r in bank} - set(criteria))
+    unknown = sorted({r["criterion"] for r in bank} - set(criteria) - {FILLER})
     if unknown:
         raise SystemExit(f"bank items for criteria the rubric does not have: {unknown}")
     data = BankData(
@@ -273,8 +273,9 @@ def main(argv: list[str] | None = None) -> int:
             best_iap2 = (accuracy, candidate)
     model = best_iap2[1]
     best_inj = (-1.0, INJECTION_THRESHOLD)
+    unscreened = [score_units(model, d.vectors, [u.embed_text for u in d.units]) for d in tuning]
     for inj_at in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995):
-        f1 = injection_f1(model, tuning, inj_at)
+        f1 = injection_f1(tuning, unscreened, inj_at)
         if f1 > best_inj[0]:
             best_inj = (f1, inj_at)
     model = model.model_copy(

@@ -134,7 +134,6 @@ class HybridRetriever:
         self.candidates = candidates
         self.chunks: list[Chunk] = sorted(store.all_chunks(), key=lambda c: (c.source, c.position))
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
-        self._by_place = {(c.source, c.position): c for c in self.chunks}
         self.keywords = KeywordIndex([c.embedding_text() for c in self.chunks])
 
     def __len__(self) -> int:

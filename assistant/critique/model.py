@@ -13,20 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.errors import LisaError
+from assistant.errors import SourceError
 
 Status = Literal["met", "partial", "missing"]
 Change = Literal["improved", "unchanged", "regressed", "added", "removed"]
 STATUS_RANK: dict[str, int] = {"missing": 0, "partial": 1, "met": 2}
 
 
-class CritiqueError(LisaError):
-    """A draft that cannot be critiqued, with a one-line reason for the officer."""
+class CritiqueError(SourceError):
+    """A draft that cannot be critiqued."""
 
-    def __init__(self, draft: str, reason: str) -> None:
-        super().__init__(f"{draft}: {reason}")
-        self.draft = draft
-        self.reason = reason
+    @property
+    def draft(self) -> str:
+        return self.source
 
 
 @dataclass(frozen=True)

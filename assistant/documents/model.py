@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.errors import LisaError
+from assistant.errors import SourceError
 
 BlockKind = Literal["heading", "text", "table", "footnote"]
 
@@ -18,13 +18,8 @@ SIDECAR_SUFFIX = ".meta.json"
 METADATA_FIELDS = ("title", "publisher", "date", "licence", "url", "status")
 
 
-class DocumentError(LisaError):
-    """A document that cannot be used, with a one-line reason for the officer."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
-        self.source = source
-        self.reason = reason
+class DocumentError(SourceError):
+    """A document that cannot be read or used."""
 
 
 @dataclass(frozen=True)
