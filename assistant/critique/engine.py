@@ -85,9 +85,8 @@ def embed_units(
     out: list[list[float]] = []
     for start in range(0, len(texts), EMBED_BATCH):
         out.extend(embeddings.embed_documents(texts[start : start + EMBED_BATCH]))
-        report(
-            0.1 + 0.75 * min(1.0, (start + EMBED_BATCH) / max(len(texts), 1)), "reading the draft"
-        )
+        done = min(1.0, (start + EMBED_BATCH) / max(len(texts), 1))
+        report(0.1 + 0.75 * done, "embedding the draft")
     return unit_rows(np.asarray(out, dtype=np.float32).reshape(len(texts), -1))
 
 
@@ -158,15 +157,16 @@ def analyse_draft(
     units = draft_units(document)
     if not units:
         raise CritiqueError(document.source, "no sentences to assess in the draft")
-    report(0.1, "reading the draft")
+    report(0.02, "reading sentences")
     vectors = embed_units(units, embeddings, report)
+    report(0.88, "scoring principles")
     scores = score_units(model, vectors, [u.embed_text for u in units])
     keep, flagged = screen(units, scores, model.thresholds.injection)
     flagged = [("hidden markup", h) for h in hidden] + flagged
     pool = tuple(units[i] for i in keep)
     if not pool:
         raise CritiqueError(
-            document.source, "nothing to assess once instructions to the assessor were removed"
+            document.source, "no sentences to assess once instructions to the assessor were removed"
         )
     return DraftAnalysis(
         pool, subset_scores(scores, keep), tuple(flagged), time.perf_counter() - started
