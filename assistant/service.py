@@ -23,6 +23,8 @@ from assistant.ask.condense import Message
 from assistant.ask.generation import ExtractiveGenerator
 from assistant.ask.prompts import PromptSet, load_prompts
 from assistant.ask.retrieval import HybridRetriever, Retrieval, load_relevance_model
+from assistant.critique.engine import Critique, critique_path
+from assistant.critique.model import CritiqueFailure
 from assistant.critique.rubric import Rubric, load_rubric
 from assistant.documents.model import SUPPORTED_SUFFIXES
 from assistant.errors import LisaError
@@ -59,11 +61,11 @@ class Lisa:
         return self.retriever.retrieve(query, k or self.settings.top_k)
 
     # --- critique -----------------------------------------------------------
-    def critique(self, path: Path, progress: Any = None, source: str | None = None) -> Any:
-        """Score one draft: a CritiqueReport, or a CritiqueFailure saying why not."""
-        from assistant.critique.engine import critique_file
-
-        return critique_file(
+    def critique(
+        self, path: Path, progress: Any = None, source: str | None = None
+    ) -> Critique | CritiqueFailure:
+        """Score one draft: its report and evidence units, or a CritiqueFailure saying why not."""
+        return critique_path(
             path,
             self.rubric,
             self.embeddings,

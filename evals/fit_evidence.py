@@ -70,11 +70,11 @@ def _embed(texts: list[str], embeddings: LisaEmbeddings) -> np.ndarray:
 
 def _layer(clf: Any, kind: str, classes: tuple[str, ...], inputs: str) -> LinearLayer:
     return LinearLayer(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         classes=classes,
         coef=tuple(tuple(float(v) for v in row) for row in clf.coef_),
         intercept=tuple(float(v) for v in clf.intercept_),
-        inputs=inputs,  # type: ignore[arg-type]
+        inputs=inputs,
     )
 
 
@@ -163,16 +163,6 @@ def draft_data(
     return out
 
 
-def pools(model: EvidenceModel, data: list[DraftData]) -> list[UnitScores]:
-    """Each draft's unit scores with injections screened out (thresholds do not matter)."""
-    out = []
-    for d in data:
-        scores = score_units(model, d.vectors, [u.embed_text for u in d.units])
-        keep, _ = screen(d.units, scores, model.thresholds.injection)
-        out.append(subset_scores(scores, keep))
-    return out
-
-
 def agreement(
     rubric: Rubric, data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds
 ) -> tuple[float, float]:
@@ -217,6 +207,66 @@ def injection_f1(data: list[DraftData], scored: list[UnitScores], threshold: flo
     return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
+INJECTION_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995)
+
+
+@dataclass(frozen=True)
+class Fit:
+    thresholds: Thresholds
+    exact: float
+    iap2: float
+    injection_f1: float
+
+
+def choose_thresholds(rubric: Rubric, data: list[DraftData], unscreened: list[UnitScores]) -> Fit:
+    """The injection, found/weak and IAP2 thresholds that agree best with ``data``'s labels."""
+    f1, inj = max((injection_f1(data, unscreened, t), t) for t in INJECTION_GRID)
+    pooled = [
+        subset_scores(s, screen(d.units, s, inj)[0]) for d, s in zip(data, unscreened, strict=True)
+    ]
+    thresholds = Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=inj)
+    best_exact = -1.0
+    for found_at in GRID:
+        for weak_at in (w for w in GRID if w <= found_at):
+            candidate = thresholds.model_copy(update={"found": found_at, "weak": weak_at})
+            exact, _ = _exact_only(rubric, data, pooled, candidate)
+            if exact > best_exact:
+                best_exact, chosen = exact, candidate
+    best_iap2 = -1.0
+    for level_at in GRID:
+        candidate = chosen.model_copy(update={"iap2": level_at})
+        _, accuracy = agreement(rubric, data, pooled, candidate)
+        if accuracy > best_iap2:
+            best_iap2, final = accuracy, candidate
+    return Fit(final, best_exact, best_iap2, f1)
+
+
+def leave_one_author_out(
+    rubric: Rubric, data: list[DraftData], model: EvidenceModel
+) -> dict[str, float]:
+    """Exact agreement on each tuning author with thresholds chosen on the others."""
+    unscreened = [score_units(model, d.vectors, [u.embed_text for u in d.units]) for d in data]
+    out: dict[str, float] = {}
+    right = total = 0
+    for author in sorted({d.draft.author for d in data}):
+        train = [i for i, d in enumerate(data) if d.draft.author != author]
+        test = [i for i, d in enumerate(data) if d.draft.author == author]
+        fit = choose_thresholds(rubric, [data[i] for i in train], [unscreened[i] for i in train])
+        tested = [data[i] for i in test]
+        pooled = [
+            subset_scores(
+                unscreened[i], screen(data[i].units, unscreened[i], fit.thresholds.injection)[0]
+            )
+            for i in test
+        ]
+        exact, _ = _exact_only(rubric, tested, pooled, fit.thresholds)
+        out[author] = round(exact, 4)
+        right += round(exact * len(test) * 12)
+        total += len(test) * 12
+    out["all"] = round(right / max(total, 1), 4)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "prompts" / "evidence_model.json")
@@ -241,9 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     tuning = draft_data(drafts("tuning"), embeddings, settings.max_file_bytes)
     print(f"bank {len(bank)} items, {len(attacks)} injection items; {len(tuning)} tuning drafts")
-    best: tuple[float, EvidenceModel, list[UnitScores]] | None = None
+    best: tuple[Fit, EvidenceModel] | None = None
     for c_topic, c_strength in itertools.product((0.5, 2.0, 8.0), (0.5, 2.0, 8.0)):
-        layers = fit_layers(data, criteria, c_topic, c_strength)
         base = EvidenceModel(
             version=1,
             embedding_model=model_name(settings),
@@ -251,54 +300,39 @@ def main(argv: list[str] | None = None) -> int:
             features=FEATURES,
             thresholds=Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=INJECTION_THRESHOLD),
             provenance={"c_topic": c_topic, "c_strength": c_strength},
-            **layers,
+            **fit_layers(data, criteria, c_topic, c_strength),
         )
-        scored = pools(base, tuning)
-        for found_at in GRID:
-            for weak_at in (w for w in GRID if w <= found_at):
-                thresholds = base.thresholds.model_copy(update={"found": found_at, "weak": weak_at})
-                exact, _ = _exact_only(rubric, tuning, scored, thresholds)
-                if best is None or exact > best[0]:
-                    best = (exact, base.model_copy(update={"thresholds": thresholds}), scored)
-        print(f"C topic {c_topic}, strength {c_strength}: best so far {best[0]:.3f}", flush=True)
+        unscreened = [score_units(base, d.vectors, [u.embed_text for u in d.units]) for d in tuning]
+        fit = choose_thresholds(rubric, tuning, unscreened)
+        print(f"C topic {c_topic}, strength {c_strength}: tuning exact {fit.exact:.3f}", flush=True)
+        if best is None or fit.exact > best[0].exact:
+            best = (fit, base)
     assert best is not None
-    exact, model, scored = best
-    best_iap2 = (-1.0, model)
-    for level_at in GRID:
-        candidate = model.model_copy(
-            update={"thresholds": model.thresholds.model_copy(update={"iap2": level_at})}
-        )
-        _, accuracy = agreement(rubric, tuning, scored, candidate.thresholds)
-        if accuracy > best_iap2[0]:
-            best_iap2 = (accuracy, candidate)
-    model = best_iap2[1]
-    best_inj = (-1.0, INJECTION_THRESHOLD)
-    unscreened = [score_units(model, d.vectors, [u.embed_text for u in d.units]) for d in tuning]
-    for inj_at in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995):
-        f1 = injection_f1(tuning, unscreened, inj_at)
-        if f1 > best_inj[0]:
-            best_inj = (f1, inj_at)
-    model = model.model_copy(
-        update={"thresholds": model.thresholds.model_copy(update={"injection": best_inj[1]})}
-    )
-    model = model.model_copy(
+    fit, base = best
+    held_out = leave_one_author_out(rubric, tuning, base)
+    model = base.model_copy(
         update={
+            "thresholds": fit.thresholds,
             "provenance": {
-                "tuning_injection_f1_in_sample": round(best_inj[0], 4),
-                **best_iap2[1].provenance,
+                **base.provenance,
                 "bank_sha256": data.hashes,
                 "tuning_authors": sorted({d.draft.author for d in tuning}),
                 "tuning_drafts": len(tuning),
-                "tuning_exact_in_sample": round(exact, 4),
-                "tuning_iap2_in_sample": round(best_iap2[0], 4),
+                "tuning_exact_in_sample": round(fit.exact, 4),
+                "tuning_iap2_in_sample": round(fit.iap2, 4),
+                "tuning_injection_f1_in_sample": round(fit.injection_f1, 4),
+                "tuning_exact_leave_one_author_out": held_out,
                 "fitted_by": "python -m evals.fit_evidence",
-            }
+            },
         }
     )
     args.out.write_text(
         json.dumps(model.model_dump(mode="json"), indent=1) + "\n", encoding="utf-8"
     )
-    print(f"wrote {args.out}: tuning exact {exact:.3f} (in-sample), IAP2 {best_iap2[0]:.3f}")
+    print(
+        f"wrote {args.out}: tuning exact {fit.exact:.3f} (in-sample), IAP2 {fit.iap2:.3f}, "
+        f"leave-one-author-out exact {held_out}"
+    )
     print(f"thresholds {model.thresholds.model_dump()}")
     return 0
 

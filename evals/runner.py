@@ -405,9 +405,10 @@ def run_critique(lisa: Any, config: EvalConfig) -> dict[str, Any]:
             labels[key] = item.labels
             started = time.perf_counter()
             try:
-                report = lisa.critique(item.path).to_dict()
-                if "error" in report and "principles" not in report:  # a CritiqueFailure
-                    raise RuntimeError(f"critique failure: {report['error']}")
+                outcome = lisa.critique(item.path)
+                if not hasattr(outcome, "report"):  # a CritiqueFailure
+                    raise RuntimeError(f"critique failure: {outcome.reason}")
+                report = outcome.report.to_dict()
                 predicted[key] = normalise_report(report)
             except Exception as exc:  # a crash on one draft is recorded, the rest still run
                 errors[key] = f"{type(exc).__name__}: {exc}"

@@ -14,7 +14,9 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.library.embeddings import HashEmbedder, LisaEmbeddings
+from fakes import HashEmbedder
+
+from assistant.library.embeddings import LisaEmbeddings
 from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

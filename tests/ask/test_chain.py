@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, make_settings
+from fakes import HashEmbedder
 from langchain_core.language_models.fake_chat_models import (
     FakeListChatModel,
     GenericFakeChatModel,
@@ -18,7 +19,6 @@ from assistant.ask.condense import HeuristicCondenser
 from assistant.ask.generation import ChatModelGenerator, ExtractiveGenerator
 from assistant.ask.prompts import load_prompts
 from assistant.ask.retrieval import FEATURES, HybridRetriever, RelevanceModel
-from assistant.library.embeddings import HashEmbedder
 from assistant.library.ingest import ingest_paths
 from assistant.library.store import open_store
 

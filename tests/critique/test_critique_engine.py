@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from fakes import HashEmbedder
 
 from assistant.critique.engine import critique_file, score_draft
 from assistant.critique.model import (
@@ -18,7 +19,7 @@ from assistant.critique.model import (
 )
 from assistant.critique.rubric import PRINCIPLE_IDS, Rubric
 from assistant.documents.loading import load_document
-from assistant.library.embeddings import HashEmbedder, LisaEmbeddings
+from assistant.library.embeddings import LisaEmbeddings
 
 DRAFT = """# Northfield Local Industrial Strategy
 

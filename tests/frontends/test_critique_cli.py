@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from assistant.critique.engine import Critique, critique_path
+from assistant.critique.model import CritiqueFailure
+from assistant.critique.rubric import load_rubric
 from assistant.frontends.cli.critique import run_critique
-from assistant.library.embeddings import HashEmbedder
+from assistant.library.embeddings import LisaEmbeddings
 from assistant.settings import Settings
 from tests.conftest import make_settings
+
+REPO = Path(__file__).resolve().parents[2]
 
 DRAFT = """# Millbrook strategy
 
@@ -38,6 +43,12 @@ def _files(tmp_path: Path) -> list[Path]:
     return [one, two]
 
 
+@pytest.fixture(scope="module")
+def embedder(real_embeddings: LisaEmbeddings) -> LisaEmbeddings:
+    """The real bundled model: the evidence model is fitted on its embeddings."""
+    return real_embeddings
+
+
 def _run(
     files: list[Path],
     fmt: str,
@@ -45,26 +56,33 @@ def _run(
     compare: bool,
     settings: Settings,
     guidance: object,
+    embedder: LisaEmbeddings,
 ) -> tuple[int, str, str]:
+    """The CLI around the real engine, as ``Lisa.critique`` calls it."""
     out, err = io.StringIO(), io.StringIO()
-    code = run_critique(
-        files, fmt, out_dir, compare, settings, HashEmbedder(384), guidance, stdout=out, stderr=err
-    )  # type: ignore[arg-type]
+    rubric = load_rubric(settings.prompts_dir / "rubric.yaml")
+
+    def critique(path: Path) -> Critique | CritiqueFailure:
+        return critique_path(path, rubric, embedder, guidance, max_bytes=settings.max_file_bytes)  # type: ignore[arg-type]
+
+    code = run_critique(files, fmt, out_dir, compare, critique, stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
 
 
 def test_one_file_prints_its_report(
-    tmp_path: Path, settings: Settings, guidance_chunks: object
+    tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:
-    code, out, err = _run(_files(tmp_path)[:1], "md", None, False, settings, guidance_chunks)
+    code, out, err = _run(
+        _files(tmp_path)[:1], "md", None, False, settings, guidance_chunks, embedder
+    )
     assert code == 0, err
     assert out.startswith("# Critique: Millbrook strategy")
 
 
 def test_several_files_as_a_json_list(
-    tmp_path: Path, settings: Settings, guidance_chunks: object
+    tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:
-    code, out, _ = _run(_files(tmp_path), "json", None, False, settings, guidance_chunks)
+    code, out, _ = _run(_files(tmp_path), "json", None, False, settings, guidance_chunks, embedder)
     assert code == 0
     data = json.loads(out)
     assert [d["draft"] for d in data] == ["one.md", "two.md"]
@@ -72,34 +90,38 @@ def test_several_files_as_a_json_list(
 
 
 def test_out_dir_writes_one_file_per_draft(
-    tmp_path: Path, settings: Settings, guidance_chunks: object
+    tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:
     out_dir = tmp_path / "reports"
-    code, out, err = _run(_files(tmp_path), "docx", out_dir, False, settings, guidance_chunks)
+    code, out, err = _run(
+        _files(tmp_path), "docx", out_dir, False, settings, guidance_chunks, embedder
+    )
     assert code == 0 and out == ""
     assert sorted(p.name for p in out_dir.iterdir()) == ["one-critique.docx", "two-critique.docx"]
     assert err.count("wrote ") == 2
 
 
 def test_failures_are_reported_and_the_rest_still_run(
-    tmp_path: Path, settings: Settings, guidance_chunks: object
+    tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
     good = _files(tmp_path)[0]
-    code, out, err = _run([bad, good], "json", None, False, settings, guidance_chunks)
+    code, out, err = _run([bad, good], "json", None, False, settings, guidance_chunks, embedder)
     assert code == 1
     assert f"error: {bad}: " in err and "damaged" in err
     assert [d["draft"] for d in json.loads(out)] == ["one.md"]
 
 
-def test_usage_errors(tmp_path: Path, settings: Settings, guidance_chunks: object) -> None:
+def test_usage_errors(
+    tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
+) -> None:
     files = _files(tmp_path)
-    code, _, err = _run(files[:1], "docx", None, False, settings, guidance_chunks)
+    code, _, err = _run(files[:1], "docx", None, False, settings, guidance_chunks, embedder)
     assert code == 2 and "--out-dir" in err
-    code, _, err = _run(files[:1], "md", None, True, settings, guidance_chunks)
+    code, _, err = _run(files[:1], "md", None, True, settings, guidance_chunks, embedder)
     assert code == 2 and "exactly two" in err
-    code, _, err = _run(files, "html", None, False, settings, guidance_chunks)
+    code, _, err = _run(files, "html", None, False, settings, guidance_chunks, embedder)
     assert code == 2 and "--out-dir" in err
 
 
@@ -107,8 +129,10 @@ def test_usage_errors(tmp_path: Path, settings: Settings, guidance_chunks: objec
     reason="written for the old engine; rewrite for the criteria engine (issue 11)",
     strict=False,
 )
-def test_compare_two_versions(tmp_path: Path, settings: Settings, guidance_chunks: object) -> None:
-    code, out, err = _run(_files(tmp_path), "json", None, True, settings, guidance_chunks)
+def test_compare_two_versions(
+    tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
+) -> None:
+    code, out, err = _run(_files(tmp_path), "json", None, True, settings, guidance_chunks, embedder)
     assert code == 0, err
     data = json.loads(out)
     assert data["old"] == "one.md" and data["new"] == "two.md"
@@ -118,10 +142,19 @@ def test_compare_two_versions(tmp_path: Path, settings: Settings, guidance_chunk
     assert local["change"] == "regressed"
 
 
-def test_a_broken_rubric_is_a_usage_error(tmp_path: Path, guidance_chunks: object) -> None:
+def test_a_broken_rubric_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the real ``lisa critique`` entry point: LISA cannot start, exit 2."""
+    import shutil
+
+    from assistant.frontends.cli.main import main
+
     prompts = tmp_path / "prompts"
-    prompts.mkdir()
+    shutil.copytree(REPO / "prompts", prompts)
     (prompts / "rubric.yaml").write_text("principles: []\n", encoding="utf-8")
-    settings = make_settings(tmp_path, prompts_dir=prompts)
-    code, _, err = _run(_files(tmp_path)[:1], "md", None, False, settings, guidance_chunks)
-    assert code == 2 and "rubric" in err
+    monkeypatch.setenv("LISA_PROMPTS_DIR", str(prompts))
+    monkeypatch.setenv("LISA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)  # no .env from the working copy
+    code = main(["critique", str(_files(tmp_path)[0])])
+    assert code == 2 and "rubric" in capsys.readouterr().err

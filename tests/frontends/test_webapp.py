@@ -224,3 +224,25 @@ def test_loader_waits_for_lisa_and_reports_start_up_errors(tmp_path: Path) -> No
         failing.load()
     with pytest.raises(gr.Error, match="no index"):
         failing()
+
+
+def test_the_fake_and_the_service_match_the_front_ends_protocol() -> None:
+    """FakeLisa stands in for Lisa only while both keep LisaService's doors."""
+    import inspect
+
+    from assistant.frontends.protocol import LisaService
+    from assistant.service import Lisa
+
+    doors = [
+        name
+        for name, member in vars(LisaService).items()
+        if callable(member) and not name.startswith("_")
+    ]
+    assert {"ask", "stream", "search", "critique", "library", "stats"} <= set(doors)
+    for name in doors:
+        wanted = list(inspect.signature(getattr(LisaService, name)).parameters)
+        for cls in (Lisa, FakeLisa):
+            assert list(inspect.signature(getattr(cls, name)).parameters) == wanted, (cls, name)
+    fake = FakeLisa()
+    assert hasattr(fake, "embeddings") and hasattr(fake, "backend_label")
+    assert {"embeddings", "backend_label"} <= set(Lisa.__annotations__)

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashEmbedder
 
 from assistant.ask.answer import Answer, Citation
+from assistant.critique.evidence import draft_units
+from assistant.documents.loading import load_document
 from assistant.frontends.web.feedback import feedback_record, read_feedback, record_feedback
 from assistant.frontends.web.format import (
     DRAFT_SUFFIXES,
@@ -34,8 +37,8 @@ from assistant.frontends.web.format import (
     warnings_markdown,
 )
 from assistant.frontends.web.session import DraftIndex, Session, SessionFiles, delete_session
-from assistant.library.embeddings import HashEmbedder
 from assistant.library.ingest import FileResult, IngestReport
+from assistant.vectors import unit_rows
 
 TITLE = "Connected Growth, Part 1. Process: how to build a Local Industrial Strategy"
 
@@ -365,7 +368,9 @@ def test_draft_index_finds_the_closest_passage(tmp_path: Path) -> None:
         "## Transport\n\nBus routes connect the market towns.\n"
     )
     embedder = HashEmbedder()
-    index = DraftIndex.build(draft, "draft.md", 1_000_000, embedder.embed_documents)
+    units = draft_units(load_document(draft, 1_000_000))
+    vectors = unit_rows(embedder.embed_documents([u.embed_text for u in units]))
+    index = DraftIndex("draft.md", units, vectors)
     assert len(index.chunks) == 2
     hits = index.search(embedder.embed_query("Bus routes connect the market towns."), k=1)
     assert hits[0][0].section.endswith("Transport") and hits[0][1] > 0.5

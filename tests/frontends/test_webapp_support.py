@@ -12,12 +12,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from fakes import HashEmbedder
+
 from assistant.ask.answer import Answer, Citation
-from assistant.critique.model import CritiqueReport
+from assistant.ask.retrieval import Retrieval
+from assistant.critique.engine import Critique
+from assistant.critique.evidence import draft_units
+from assistant.critique.model import CritiqueFailure, CritiqueReport
+from assistant.documents.loading import load_document
 from assistant.documents.model import DocumentError
-from assistant.library.embeddings import HashEmbedder
 from assistant.library.store import StoreBusyError
 from assistant.settings import Settings
+from assistant.vectors import unit_rows
 
 FAKE_REPORT: dict[str, Any] = {
     "draft": "draft.md",
@@ -173,18 +179,21 @@ class FakeLisa:
         self.questions.append((question, list(history)))
         return self._answer(question)
 
+    def search(self, query: str, k: int | None = None) -> Retrieval:
+        return Retrieval(query, [], False, 0.0, reason="the fake has no library")
+
     def critique(
         self, path: Path, progress: Any = None, source: str | None = None
-    ) -> CritiqueReport:
+    ) -> Critique | CritiqueFailure:
         if "broken" in path.name:
             raise DocumentError(source or path.name, "no readable text in the file")
         if "scanned" in path.name:
-            from assistant.critique.model import CritiqueFailure
-
-            return CritiqueFailure(source or path.name, "scanned pages with no text layer")  # type: ignore[return-value]
+            return CritiqueFailure(source or path.name, "scanned pages with no text layer")
         if progress:
             progress(0.5, "Scoring principles")
-        return fake_report(source or path.name)
+        units = tuple(draft_units(load_document(path, 10**7, source)))
+        vectors = unit_rows(self.embeddings.embed_documents([u.embed_text for u in units]))
+        return Critique(fake_report(source or path.name), units, vectors)
 
     def add_document(self, path: Path, progress: Any = None) -> Any:
         raise StoreBusyError("the guidance store is being written by process 42; try again")

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import make_settings
+from fakes import HashEmbedder
 
 from assistant.ask.retrieval import HybridRetriever, load_relevance_model
-from assistant.library.embeddings import HashEmbedder
 from assistant.library.ingest import ingest_paths
 from assistant.library.store import open_store
 from assistant.settings import Settings

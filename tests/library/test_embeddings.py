@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from conftest import make_settings
+from fakes import HashEmbedder
 
 from assistant.library.embeddings import (
     BUNDLED_SHA256,
     EmbeddingModelError,
-    HashEmbedder,
     LazyEmbeddings,
     build_embeddings,
     bundled_model_path,

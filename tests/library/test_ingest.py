@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, make_settings
+from fakes import HashEmbedder
 
-from assistant.library.embeddings import HashEmbedder
 from assistant.library.ingest import ingest_paths
 from assistant.library.store import Manifest, StoreBusyError, open_store, writer_lock
 from assistant.settings import Settings

@@ -1,6 +1,7 @@
 """``python -m assistant critique FILE [FILE ...]``: critique drafts from the terminal.
 
-Models are loaded once by the caller and passed in, so many files share them.
+Every draft goes through ``Lisa.critique`` (passed in as ``critique``), the one
+door the web app and evals use too.
 One file without ``--out-dir`` prints its report on stdout; several files with
 ``--format json`` print a JSON list; ``--out-dir`` writes one file per draft
 (``<draft>-critique.<fmt>``). ``--compare OLD NEW`` reports, per principle,
@@ -13,14 +14,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from assistant.critique.engine import critique_file
-from assistant.critique.guidance_quotes import GuidanceSource
+from assistant.critique.engine import Critique
 from assistant.critique.model import CritiqueFailure, CritiqueReport
-from assistant.critique.rubric import RubricError, load_rubric
-from assistant.library.embeddings import LisaEmbeddings
 from assistant.reports.render import (
     FORMATS,
     render_comparison,
@@ -28,7 +27,6 @@ from assistant.reports.render import (
     write_comparison,
     write_report,
 )
-from assistant.settings import Settings
 
 
 def _emit(data: bytes, stdout: TextIO) -> None:
@@ -60,9 +58,7 @@ def run_critique(
     fmt: str,
     out_dir: Path | None,
     compare: bool,
-    settings: Settings,
-    embeddings: LisaEmbeddings,
-    retriever: GuidanceSource,
+    critique: Callable[[Path], Critique | CritiqueFailure],
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -72,24 +68,17 @@ def run_critique(
     if problem:
         print(f"error: {problem}", file=err)
         return 2
-    try:
-        rubric = load_rubric(settings.prompts_dir / "rubric.yaml")
-    except RubricError as exc:
-        print(f"error: {exc}", file=err)
-        return 2
     reports: list[CritiqueReport] = []
     status = 0
     for number, path in enumerate(files, start=1):
         if len(files) > 1:
             print(f"critiquing {path} ({number}/{len(files)})", file=err)
-        result = critique_file(
-            path, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes
-        )
+        result = critique(path)  # Lisa.critique: the one door
         if isinstance(result, CritiqueFailure):
             print(f"error: {path}: {result.reason}", file=err)
             status = 1
             continue
-        reports.append(result)
+        reports.append(result.report)
     if compare:
         if len(reports) != 2:
             print("error: cannot compare: a draft could not be critiqued", file=err)

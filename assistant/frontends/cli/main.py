@@ -94,15 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from assistant.frontends.cli.critique import run_critique
 
-    return run_critique(
-        args.files,
-        args.format,
-        args.out_dir,
-        args.compare,
-        settings,
-        lisa.embeddings,
-        lisa.retriever,
-    )
+    return run_critique(args.files, args.format, args.out_dir, args.compare, lisa.critique)
 
 
 def ingest(args: argparse.Namespace, settings: Settings) -> int:

@@ -42,7 +42,7 @@ from assistant.frontends.web.session import DraftIndex, Session, SessionFiles
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.service import Lisa
+    from assistant.frontends.protocol import LisaService as Lisa
 
 log = logging.getLogger(__name__)
 
@@ -211,17 +211,15 @@ class Callbacks:
         lisa = self.lisa()
         progress(0.0, desc="Reading the draft")
         try:
-            report = lisa.critique(
+            outcome = lisa.critique(
                 path,
                 progress=lambda f, m: progress(f, desc=m[:1].upper() + m[1:]),
                 source=path.name,
             )
-            if isinstance(report, CritiqueFailure):
-                return failed(f"LISA could not critique {report.draft}: {report.reason}")
-            progress(0.95, desc="Indexing the draft for questions")
-            index = DraftIndex.build(
-                path, path.name, self.settings.max_file_bytes, lisa.embeddings.embed_documents
-            )
+            if isinstance(outcome, CritiqueFailure):
+                return failed(f"LISA could not critique {outcome.draft}: {outcome.reason}")
+            report = outcome.report
+            index = DraftIndex(path.name, list(outcome.units), outcome.vectors)
             data = report.to_dict()
         except DocumentError as exc:
             return failed(f"LISA could not critique {exc.source}: {exc.reason}")

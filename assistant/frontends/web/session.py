@@ -14,18 +14,16 @@ import hashlib
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.documents.chunking import Chunk, chunk_document
-from assistant.documents.loading import load_document
+from assistant.documents.chunking import Chunk
 from assistant.vectors import unit_rows
 
-DRAFT_CHUNK_WORDS = 90  # smaller than guidance chunks: the draft chat quotes passages
 MIN_DRAFT_SIMILARITY = 0.25
 
 
@@ -65,26 +63,27 @@ class SessionFiles:
                 self._root = None
 
 
+class Passage(Protocol):
+    """What the draft chat shows of a draft: its text and where it sits."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def section(self) -> str: ...
+
+    @property
+    def page(self) -> int | None: ...
+
+
 @dataclass
 class DraftIndex:
-    """A draft's passages and their unit vectors, searched by cosine similarity."""
+    """A draft's evidence units (as the critique read them) and their unit vectors,
+    searched by cosine similarity. Built from the critique: the draft is read once."""
 
     name: str
-    chunks: list[Chunk]
+    chunks: Sequence[Passage]
     vectors: np.ndarray  # shape (len(chunks), dim), rows L2-normalised
-
-    @classmethod
-    def build(
-        cls,
-        path: Path,
-        source: str,
-        max_bytes: int,
-        embed: Callable[[list[str]], list[list[float]]],
-    ) -> DraftIndex:
-        doc = load_document(path, max_bytes, source)
-        chunks = chunk_document(doc, DRAFT_CHUNK_WORDS)
-        vectors = np.asarray(embed([c.embedding_text() for c in chunks]), dtype=np.float32)
-        return cls(source, chunks, unit_rows(vectors))
 
     def search(
         self, query_vector: Sequence[float], k: int = 3, floor: float = MIN_DRAFT_SIMILARITY
