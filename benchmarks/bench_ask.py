@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     threads, suffix = set_threads(args.threads)
     from assistant.service import build_lisa
-    from evals.runner import load_lisa, load_questions
+    from evals.asking import load_lisa, load_questions
 
     started = time.perf_counter()
     load_before = os.getloadavg()

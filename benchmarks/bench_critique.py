@@ -21,6 +21,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,7 +61,8 @@ def _sections(drafts: Path) -> list[tuple[str, list[str]]]:
     for path in sorted(drafts.glob("*")):
         if path.suffix not in (".md", ".txt"):
             continue
-        heading, paras = path.stem.replace("_", " ").title(), []
+        heading = path.stem.replace("_", " ").title()
+        paras: list[str] = []
         for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
             block = re.sub(r"<!--.*?-->", "", block, flags=re.S).strip()
             if not block or block.startswith("|") or block == "---":
@@ -71,6 +76,11 @@ def _sections(drafts: Path) -> list[tuple[str, list[str]]]:
         if paras:
             out.append((heading, paras))
     return out
+
+
+def _shift_years(text: str, years: int) -> str:
+    """``text`` with every year 1900-2099 moved on by ``years``."""
+    return re.sub(r"\b(19|20)(\d\d)\b", lambda m: str(int(m.group()) + years), text)
 
 
 def build_pdf(path: Path, pages: int, sections: list[tuple[str, list[str]]]) -> tuple[int, int]:
@@ -93,9 +103,7 @@ def build_pdf(path: Path, pages: int, sections: list[tuple[str, list[str]]]) -> 
             )
             pdf.set_font("Helvetica", size=10)
             for para in paras:
-                varied = re.sub(
-                    r"\b(19|20)(\d\d)\b", lambda m, r=round_: str(int(m.group()) + r - 1), para
-                )
+                varied = _shift_years(para, round_ - 1)
                 pdf.multi_cell(0, 5, _latin1(varied), new_x="LMARGIN", new_y="NEXT")
                 pdf.ln(2)
                 words += len(varied.split())
@@ -103,7 +111,7 @@ def build_pdf(path: Path, pages: int, sections: list[tuple[str, list[str]]]) -> 
     return pdf.page_no(), words
 
 
-def _reference_rate(embeddings: object) -> float:
+def _reference_rate(embeddings: Embeddings) -> float:
     """Texts per second for 350-character paragraphs right now (the machine may be shared)."""
     para = (
         "The Strategy Steering Group is chaired by the LEP Chair with the Combined Authority "
@@ -111,7 +119,7 @@ def _reference_rate(embeddings: object) -> float:
         "of Commerce, FSB and CBI, the Vice-Chancellor and the college principal. "
     )
     texts = [f"{para[:340]} {i}" for i in range(150)]
-    embed = embeddings.embed_documents  # type: ignore[attr-defined]
+    embed = embeddings.embed_documents
     embed(texts[:10])
     started = time.perf_counter()
     embed(texts)
@@ -134,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="lisa-bench-critique-"))
-    settings = Settings(_env_file=None, data_dir=tmp / "data", corpus_dir=ROOT / "corpus")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp / "data", corpus_dir=ROOT / "corpus")
     started = time.perf_counter()
     embeddings = build_embeddings(settings)
     load_s = time.perf_counter() - started
@@ -159,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
     reference = _reference_rate(embeddings)
     sections = _sections(drafts)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for pages in args.pages:
         path = tmp / f"draft-{pages}p.pdf"
         real_pages, words = build_pdf(path, pages, sections)

@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,9 @@ apply_offline_environment()
 from assistant.documents.chunking import Chunk, content_hash, source_key  # noqa: E402
 from assistant.library.embeddings import LisaEmbeddings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from assistant.library.store import GuidanceStore
 
 RESULTS = REPO / "benchmarks" / "results"
 CACHE = Path(tempfile.gettempdir()) / "lisa-bench-cache"
@@ -133,7 +136,7 @@ def noisy_copies(vectors: np.ndarray, n: int, sigma: float = 0.025, seed: int = 
 
 
 def bench_settings(folder: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         data_dir=folder / "data",
         corpus_dir=folder / "corpus",
@@ -177,31 +180,31 @@ class NoCacheEmbeddings(LisaEmbeddings):
         return self.inner.count_tokens(text)
 
 
-class PagedStore:
+def paged_store(store: GuidanceStore, page: int = 5000) -> GuidanceStore:
     """LISA's store with ``all_chunks`` read in pages (one ``get`` of 100k ids fails)."""
+    from assistant.library.store import GuidanceStore, chunk_from_record
 
-    def __init__(self, store: Any, page: int = 5000) -> None:
-        self._store = store
-        self._page = page
+    class PagedStore(GuidanceStore):
+        def __init__(self) -> None:  # the same client, collection and vector store as ``store``
+            vars(self).update(vars(store))
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+        def all_chunks(self, page: int = page) -> list[Chunk]:
+            collection = self.vectorstore._collection
+            out: list[Chunk] = []
+            while True:
+                data = collection.get(
+                    include=["documents", "metadatas"], limit=page, offset=len(out)
+                )
+                documents, metadatas = data["documents"], data["metadatas"]
+                assert documents is not None and metadatas is not None  # both are included
+                out += [
+                    chunk_from_record(i, d or "", dict(m or {}))
+                    for i, d, m in zip(data["ids"], documents, metadatas, strict=True)
+                ]
+                if len(data["ids"]) < page:
+                    return out
 
-    def all_chunks(self) -> list[Chunk]:
-        from assistant.library.store import chunk_from_record
-
-        collection = self._store.vectorstore._collection
-        out: list[Chunk] = []
-        while True:
-            data = collection.get(
-                include=["documents", "metadatas"], limit=self._page, offset=len(out)
-            )
-            out += [
-                chunk_from_record(i, d or "", m or {})
-                for i, d, m in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
-            ]
-            if len(data["ids"]) < self._page:
-                return out
+    return PagedStore()
 
 
 def set_threads(threads: int | None) -> tuple[int, str]:
@@ -266,7 +269,7 @@ def measure(
             file=sys.stderr,
         )
         started = time.perf_counter()
-        store = PagedStore(store)
+        store = paged_store(store)
         retriever = HybridRetriever(store, nocache, relevance, floor=settings.min_relevance)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
@@ -317,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     load_before = os.getloadavg()
-    embeddings = build_embeddings(Settings(_env_file=None))  # type: ignore[call-arg]
+    embeddings = build_embeddings(Settings(_env_file=None))
     questions = eval_questions()
     real_n = min(max(args.sizes), args.real_limit)
     chunks_all = synth_chunks(max(args.sizes))
@@ -342,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
-    result = {
+    result: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} CPU cores",
         "torch_threads": threads,

@@ -24,6 +24,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -36,6 +37,19 @@ apply_offline_environment()
 from assistant.ask.retrieval import FEATURES  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
+
+
+class CrossValidation(TypedDict):
+    """``cross_validate``'s figures: pooled out-of-fold precision/recall and their range."""
+
+    folds: int
+    repeats: int
+    l2: float
+    balanced: bool
+    precision: float
+    recall: float
+    precision_range: list[float]
+    recall_range: list[float]
 
 
 # --- logistic regression ---------------------------------------------------------
@@ -114,7 +128,7 @@ def cross_validate(
     repeats: int,
     l2: float,
     balanced: bool,
-) -> dict[str, object]:
+) -> CrossValidation:
     per_repeat = []
     pooled = {"tp": 0, "fp": 0, "fn": 0}
     for seed in range(repeats):
@@ -193,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="report only; don't write")
     args = parser.parse_args(argv)
 
-    from evals.runner import load_lisa, load_questions
+    from evals.asking import load_lisa, load_questions
 
     lisa = load_lisa(lambda m: print(m, file=sys.stderr))
     floor = float(lisa.retriever.floor)

@@ -17,8 +17,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from chromadb.api.types import PyEmbedding
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 TUTORIAL_CHUNK_SIZE = 1000
@@ -114,7 +118,11 @@ class TutorialRetriever:
         )
         self._by_id = {c.id: c for c in self.chunks}
         if self.chunks:
-            vectors = embeddings.embed_documents([c.text for c in self.chunks])
+            # Typed as Chroma's own list[PyEmbedding]: its parameter is an (invariant) list of
+            # Sequence[float], which list[list[float]] does not match though Chroma takes it.
+            vectors: list[PyEmbedding] = list(
+                embeddings.embed_documents([c.text for c in self.chunks])
+            )
             size = int(self.client.get_max_batch_size())
             for i in range(0, len(self.chunks), size):
                 batch = self.chunks[i : i + size]
@@ -128,14 +136,17 @@ class TutorialRetriever:
     def search(self, query: str, k: int = TUTORIAL_K) -> list[tuple[TutorialChunk, float]]:
         if not self.chunks:
             return []
+        query_vectors: list[PyEmbedding] = [self.embeddings.embed_query(query)]
         result = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
+            query_embeddings=query_vectors,
             n_results=min(k, len(self.chunks)),
             include=["distances"],
         )
+        distances = result["distances"]
+        assert distances is not None  # asked for with include=["distances"]
         return [
             (self._by_id[i], 1.0 - float(d))
-            for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
+            for i, d in zip(result["ids"][0], distances[0], strict=True)
         ]
 
     def close(self) -> None:

@@ -63,13 +63,18 @@ def test_importing_does_nothing(tmp_path: Path) -> None:
 
 
 def test_module_sizes_stay_small() -> None:
-    for path in (REPO / "assistant").glob("*.py"):
+    paths = [
+        *(REPO / "assistant").rglob("*.py"),
+        *(p for p in (REPO / "evals").rglob("*.py") if "critique_sets" not in p.parts),
+        *(REPO / "benchmarks").rglob("*.py"),
+    ]
+    for path in paths:
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        assert lines <= 450, f"{path.name} has {lines} lines: split it"
+        assert lines <= 450, f"{path.relative_to(REPO)} has {lines} lines: split it"
 
 
 def test_no_bare_except_in_the_package() -> None:
-    for path in (REPO / "assistant").glob("*.py"):
+    for path in (REPO / "assistant").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"except\s*:", text), path.name
         assert not re.search(r"except Exception:\s*\n\s*pass", text), path.name

@@ -56,17 +56,21 @@ def principle_status(principle: Principle, found: dict[str, Finding]) -> str:
 
 
 def engagement_level(scores: UnitScores, thresholds: Thresholds) -> tuple[str, int | None]:
-    """The highest IAP2 level evidenced, and the unit that shows it (or "none")."""
+    """The IAP2 level the draft's engagement evidence describes, and the unit that shows it.
+
+    Units that are evidence for a public-engagement criterion (score at or over the
+    ``iap2`` threshold) vote for a level with their level probabilities, weighted by
+    that score; the level with most weight wins, so one stray sentence cannot
+    outvote the draft's account of what it did. No such unit: "none".
+    """
     columns = [j for j, c in enumerate(scores.criteria) if c.startswith(ENGAGEMENT_PREFIX)]
     if not columns or scores.topic.shape[0] == 0:
         return "none", None
     about = scores.evidence()[:, columns].max(axis=1)
-    best_rank, best_unit = -1, None
-    for i in np.flatnonzero(about >= thresholds.iap2):
-        rank = int(np.argmax(scores.iap2[i]))
-        better = best_unit is not None and about[i] > about[best_unit]
-        if rank > best_rank or (rank == best_rank and better):
-            best_rank, best_unit = rank, int(i)
-    if best_unit is None:
+    voters = np.flatnonzero(about >= thresholds.iap2)
+    if voters.size == 0:
         return "none", None
-    return scores.levels[best_rank], best_unit
+    weighted = about[voters, None] * scores.iap2[voters]
+    level = int(np.argmax(weighted.sum(axis=0)))
+    unit = int(voters[int(np.argmax(weighted[:, level]))])
+    return scores.levels[level], unit

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 # Who an injection talks to.
 _ASSESSOR = (
-    r"(?:reviewers?|assessors?|evaluators?|markers?|graders?|examiners?|scorers?|"
+    r"(?:reviewers?|assessors?|evaluators?|markers?|graders?|examiners?|scorers?|checkers?|"
+    r"(?:automated|automatic|ai)\s+(?:checkers?|reviewers?|assessors?|readers?|tools?|"
+    r"systems?|software|assessment|review)|(?:any\s+)?software\s+(?:reading|processing)|"
     r"(?:automated\s+|ai\s+|automatic\s+)?(?:assessment|review|scoring|marking|evaluation)"
     r"\s+(?:tools?|systems?|models?|software|engines?)|"
     r"ai(?:\s+(?:models?|systems?|tools?|assistants?))?|artificial\s+intelligence|"
@@ -114,6 +116,36 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    (
+        "claim",
+        "claims the draft meets every principle (a claim is never evidence)",
+        re.compile(
+            r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:twelve\s+|12\s+)?"
+            r"(?:principles?|criteria|requirements)\b[^.!?\n]{0,40}?"
+            r"\b(?:are|is|have\s+been|has\s+been)\s+(?:fully|completely|wholly|already)\s+"
+            r"(?:satisfied|met|addressed|fulfilled|complied\s+with)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "foreign",
+        "addresses assessment tools or claims full compliance in another language",
+        re.compile(
+            # someone or something that assesses, in French, Welsh, German, Spanish,
+            # Italian or Polish ...
+            r"(?=.*\b(?:[ée]valuat(?:eur|rice)s?|examinat(?:eur|rice)s?|outils?\s+d['’]"
+            r"[ée]valuation|[ée]valuation\s+automatique|asesydd|aseswyr|adolygydd|adolygwyr|"
+            r"asesu\s+awtomatig|offer\s+asesu|pr[üu]fer(?:in)?|gutachter(?:in)?|"
+            r"automatische[nrs]?\s+(?:pr[üu]f|bewert)\w*|evaluador(?:es|a)?|revisor(?:es|a)?|"
+            r"herramientas?\s+autom[áa]ticas?|valutator(?:e|i)|strumenti\s+automatici|"
+            r"oceniaj[ąa]c\w*|automatyczn\w+\s+narz[ęe]dzi\w*))"
+            # ... together with an instruction or a claim of compliance
+            r"(?=.*\b(?:conforme|conformes|cydymffurfio|konform|cumple|cumplen|conformidad|"
+            r"zgodn\w+|consid[ée]r\w+|ystyriwch|betrachten|consideren|considerate|"
+            r"uznaj\w*|ignor\w+|anwybyddu))",
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 _QUESTION_START = re.compile(
@@ -131,7 +163,7 @@ class Injection:
 
     quote: str
     message: str
-    kind: str  # override | role | address | outcome
+    kind: str  # override | role | address | outcome | claim | foreign | base64 | learned
 
 
 def sentences(text: str) -> list[str]:

@@ -90,7 +90,14 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
     if not any(b.text.strip() for b in blocks):
         raise DocumentError(source, "no readable text in the file")
     metadata = read_sidecar(path)
-    title = metadata.get("title") or _first_heading(blocks) or path.stem
+    embedded = (
+        pdf.pdf_title(data)
+        if suffix == ".pdf"
+        else parsers.docx_title(data)
+        if suffix == ".docx"
+        else None
+    )
+    title = metadata.get("title") or embedded or _first_heading(blocks) or path.stem
     return Document(source=source, title=title, blocks=tuple(blocks), metadata=metadata)
 
 
@@ -107,7 +114,7 @@ def _decode_text(data: bytes, source: str) -> str:
 
 
 def _first_heading(blocks: list[Block]) -> str | None:
-    for block in blocks:
-        if block.kind == "heading":
-            return block.text
-    return None
+    """The first top-level heading; failing that, the first heading of any level."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    top = min((b.level for b in headings), default=None)
+    return next((b.text for b in headings if b.level == top), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 from assistant.documents.model import Block, DocumentError
 
@@ -280,7 +281,41 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
             rows = [tuple(clean_inline(c.text) for c in row.cells) for row in table.rows]
             if rows:
                 blocks.append(_table_block(rows, None))
+    blocks.extend(_docx_margins(doc))
     return blocks
+
+
+def _docx_margins(doc: Any) -> list[Block]:
+    """Headers, footers and comments, as footnote blocks: read, so nothing in them hides.
+
+    Their text is screened for instructions to an assessor like the body's."""
+    seen: set[str] = set()
+    out: list[Block] = []
+    texts: list[str] = []
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous or section is doc.sections[0]:
+                texts.extend(p.text for p in part.paragraphs)
+    comments = getattr(doc, "comments", None)
+    if comments is not None:
+        texts.extend(c.text for c in comments)
+    for raw in texts:
+        text = clean_inline(raw)
+        if text and text not in seen:
+            seen.add(text)
+            out.append(Block("footnote", text))
+    return out
+
+
+def docx_title(data: bytes) -> str | None:
+    """The title stored in the Word file's properties, if any."""
+    from docx import Document as load_docx
+
+    try:
+        title = load_docx(io.BytesIO(data)).core_properties.title
+    except Exception:  # the body parser reports a damaged file; a title is optional
+        return None
+    return clean_inline(title) or None
 
 
 def _docx_heading_level(style: str) -> int:

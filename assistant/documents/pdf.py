@@ -108,3 +108,15 @@ def _pdf_paragraphs(lines: list[str]) -> list[str]:
         if stripped.endswith(TERMINAL) or heading:
             paras.append([])
     return ["\n".join(p) for p in paras if p]
+
+
+def pdf_title(data: bytes) -> str | None:
+    """The title in the PDF's document information, if any."""
+    from pypdf import PdfReader
+
+    try:
+        meta = PdfReader(io.BytesIO(data)).metadata
+    except Exception:  # the page parser reports a damaged file; a title is optional
+        return None
+    title = (meta.title if meta is not None else None) or ""
+    return " ".join(str(title).split()) or None

@@ -1,0 +1,76 @@
+"""Answer scoring: must-include recall, citation validity and refusal precision/recall."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from evals import metrics as M
+
+
+def passage_texts(chunks: Sequence[Any], span: int = 3) -> dict[str, str]:
+    """chunk id -> the text of the passage a Hit starting at that chunk can hold: the chunk and
+    the next ``span - 1`` chunks of the same section (the retriever merges up to 3)."""
+    by_place = {(c.source, c.position): c for c in chunks}
+    out = {}
+    for c in chunks:
+        texts = [c.text]
+        for step in range(1, span):
+            nxt = by_place.get((c.source, c.position + step))
+            if nxt is None or nxt.section_path != c.section_path:
+                break
+            texts.append(nxt.text)
+        out[c.id] = "\n".join(texts)
+    return out
+
+
+def score_answers(
+    questions: Sequence[dict[str, Any]], answers: Sequence[dict[str, Any]], lisa: Any
+) -> dict[str, Any]:
+    by_id = {a["id"]: a for a in answers}
+    must = M.must_include([(q["must"], by_id[q["id"]]) for q in questions if q["answerable"]])
+    chunk_text = {c.id: c.text for c in lisa.retriever.chunks}
+    citations = M.citation_validity(answers, chunk_text)
+    passages = M.citation_validity(answers, passage_texts(lisa.retriever.chunks))
+    refusal = M.refusal_scores(
+        [bool(q["answerable"]) for q in questions],
+        [bool(by_id[q["id"]]["refused"]) for q in questions],
+    )
+    must_misses = []
+    for q in questions:
+        if not q["answerable"]:
+            continue
+        texts = M.answer_texts(by_id[q["id"]])
+        failed = [g for g in q["must"] if not M.group_passes(g, texts)]
+        if failed:
+            must_misses.append(
+                {"id": q["id"], "missing": failed, "refused": by_id[q["id"]]["refused"]}
+            )
+    wrong_refusals = [
+        {
+            "id": q["id"],
+            "answerable": q["answerable"],
+            "refused": by_id[q["id"]]["refused"],
+            "relevance": by_id[q["id"]].get("relevance"),
+            "question": q["question"],
+        }
+        for q in questions
+        if bool(q["answerable"]) == bool(by_id[q["id"]]["refused"])
+    ]
+    return {
+        "questions": len(questions),
+        "answerable": sum(1 for q in questions if q["answerable"]),
+        "must_include_group_recall": must["group_recall"],
+        "must_include_question_recall": must["question_recall"],
+        "must_include_groups": must["groups"],
+        "must_misses": must_misses,
+        "citation_validity": citations["validity"],
+        "citation_answers_checked": citations["answers_checked"],
+        "uncited_answers": citations["uncited_answers"],
+        "citation_failures": citations["failures"],
+        "citation_validity_passage": passages["validity"],
+        "refusal_precision": refusal["precision"],
+        "refusal_recall": refusal["recall"],
+        "refusal_counts": {k: refusal[k] for k in ("tp", "fp", "fn")},
+        "refusal_errors": wrong_refusals,
+    }
