@@ -22,7 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.critique.decide import engagement_level, findings, principle_status
+from assistant.critique.decide import (
+    engagement_level,
+    findings,
+    principle_status,
+    unit_evidence,
+)
 from assistant.critique.engine import embed_units, screen, subset_scores
 from assistant.critique.evidence import DraftUnit, draft_units
 from assistant.critique.features import FEATURES, feature_matrix
@@ -169,7 +174,7 @@ def agreement(
     """(exact status agreement, IAP2 accuracy) at ``thresholds``."""
     right = total = iap2_right = 0
     for d, pool in zip(data, scored, strict=True):
-        found = findings(pool, thresholds)
+        found = findings(pool, thresholds, rubric.minimum_levels())
         for principle in rubric.principles:
             total += 1
             right += principle_status(principle, found) == d.draft.labels["status"][principle.id]
@@ -186,7 +191,8 @@ def _exact_only(
         if pool.topic.shape[0] == 0:
             e = w = np.zeros(len(pool.criteria))
         else:
-            e, w = pool.evidence().max(axis=0), pool.weak().max(axis=0)
+            ev, wk = unit_evidence(pool, rubric.minimum_levels())
+            e, w = ev.max(axis=0), wk.max(axis=0)
         found = {c for c, v in zip(pool.criteria, e, strict=True) if v >= thresholds.found}
         weak = {c for c, v in zip(pool.criteria, w, strict=True) if v >= thresholds.weak} - found
         for principle in rubric.principles:

@@ -9,6 +9,7 @@ described by a unit that is evidence for a public-engagement criterion.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,9 +32,31 @@ class Finding:
     units: tuple[int, ...]  # the units that show it, best first (evidence, or weak evidence)
 
 
-def findings(scores: UnitScores, thresholds: Thresholds) -> dict[str, Finding]:
-    out: dict[str, Finding] = {}
+def unit_evidence(
+    scores: UnitScores, minimum_levels: Mapping[str, str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(evidence, weak evidence) per unit and criterion.
+
+    A criterion with a minimum IAP2 level (``Criterion.min_iap2``) takes as evidence only
+    units whose engagement is at that level or above; a lower-level account of the
+    same engagement stays weak evidence for it.
+    """
     evidence, weak = scores.evidence(), scores.weak()
+    if minimum_levels and evidence.shape[0]:
+        rank = scores.iap2.argmax(axis=1)
+        evidence = evidence.copy()
+        for j, cid in enumerate(scores.criteria):
+            if cid in minimum_levels:
+                low = rank < scores.levels.index(minimum_levels[cid])
+                evidence[low, j] = 0.0
+    return evidence, weak
+
+
+def findings(
+    scores: UnitScores, thresholds: Thresholds, minimum_levels: Mapping[str, str] | None = None
+) -> dict[str, Finding]:
+    out: dict[str, Finding] = {}
+    evidence, weak = unit_evidence(scores, minimum_levels)
     for j, cid in enumerate(scores.criteria):
         if evidence.shape[0] == 0:
             out[cid] = Finding(cid, False, False, 0.0, ())

@@ -288,7 +288,7 @@ def critique_document(
         )
     model = rubric.judgement
     analysis = analyse_draft(document, model, embeddings, tell, hidden)
-    found = findings(analysis.scores, model.thresholds)
+    found = findings(analysis.scores, model.thresholds, rubric.minimum_levels())
     level, level_unit = engagement_level(analysis.scores, model.thresholds)
     tell(0.92, "quoting the guidance")
     results = []

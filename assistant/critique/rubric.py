@@ -62,6 +62,10 @@ class Criterion(_Strict):
     id: str = Field(pattern=r"^[a-z]{2}_[a-z_]+$", description="Stable id, prefixed by principle.")
     core: bool = Field(description="Core criteria decide 'met' (see Principle.met_needs).")
     evidence: str = Field(min_length=10, description="What counts as evidence, for the board.")
+    min_iap2: Iap2Level | None = Field(
+        default=None,
+        description="For engagement criteria: the lowest IAP2 level that counts as evidence.",
+    )
 
 
 class Principle(_Strict):
@@ -154,6 +158,12 @@ class Rubric(_Strict):
         if tuple(ids) != PRINCIPLE_IDS:
             raise ValueError(f"principles must be in this order: {list(PRINCIPLE_IDS)}")
         return self
+
+    def minimum_levels(self) -> dict[str, str]:
+        """Criteria that need engagement at an IAP2 level or above, and that level."""
+        return {
+            c.id: c.min_iap2 for p in self.principles for c in p.criteria if c.min_iap2 is not None
+        }
 
     def principle(self, principle_id: str) -> Principle:
         for p in self.principles:

@@ -67,10 +67,6 @@ def _critique(  # type: ignore[no-untyped-def]
     return critique_file(path, rubric, embedder, guidance, max_bytes=10**6)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    reason="written for the old engine; rewrite for the criteria engine (issue 11)",
-    strict=False,
-)
 def test_report_follows_the_output_contract(
     tmp_path: Path, critique_rubric: Rubric, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:

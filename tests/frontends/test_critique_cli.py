@@ -125,10 +125,6 @@ def test_usage_errors(
     assert code == 2 and "--out-dir" in err
 
 
-@pytest.mark.xfail(
-    reason="written for the old engine; rewrite for the criteria engine (issue 11)",
-    strict=False,
-)
 def test_compare_two_versions(
     tmp_path: Path, settings: Settings, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:
