@@ -12,7 +12,14 @@ import re
 from typing import Any
 
 from assistant.critique.model import CritiqueReport, PrincipleChange
-from assistant.reports.labels import CHANGE_LABEL, page_section, status_text, warning_title
+from assistant.reports.labels import (
+    CHANGE_LABEL,
+    CRITERION_STATE,
+    criteria_found,
+    page_section,
+    status_text,
+    warning_title,
+)
 
 _FILL = {"met": "C6E7CB", "partial": "FFE08A", "missing": "F4B6B6"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -79,19 +86,25 @@ def render_docx(report: CritiqueReport) -> bytes:
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     for cell, text in zip(
-        table.rows[0].cells, ("#", "Principle", "Status", "Confidence"), strict=True
+        table.rows[0].cells, ("#", "Principle", "Status", "Criteria"), strict=True
     ):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
     for n, p in enumerate(report.principles, start=1):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = str(n), _t(p.title)
-        cells[2].text, cells[3].text = status_text(p.status), f"{p.confidence:.2f}"
+        cells[2].text, cells[3].text = status_text(p.status), criteria_found(p.criteria)
         _shade(cells[2], p.status)
     doc.add_heading("Principle by principle", level=1)
     for n, p in enumerate(report.principles, start=1):
         doc.add_heading(_t(f"{n}. {p.title} — {status_text(p.status)}"), level=2)
-        doc.add_paragraph(f"Confidence {p.confidence:.2f}.")
+        doc.add_paragraph().add_run("Criteria").bold = True
+        for c in p.criteria:
+            core = " (core)" if c.core else ""
+            line = f"{CRITERION_STATE[c.state]}{core} — {c.evidence}"
+            if c.quotes:
+                line += f": “{c.quotes[0].quote}”"
+            doc.add_paragraph(_t(line), style="List Bullet")
         doc.add_paragraph().add_run("Evidence in the draft").bold = True
         for e in p.evidence:
             _quote(doc, e.quote, page_section(e.page, e.section))

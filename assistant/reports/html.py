@@ -11,7 +11,14 @@ from __future__ import annotations
 from html import escape
 
 from assistant.critique.model import CritiqueReport, PrincipleChange
-from assistant.reports.labels import CHANGE_LABEL, page_section, status_text, warning_title
+from assistant.reports.labels import (
+    CHANGE_LABEL,
+    CRITERION_STATE,
+    criteria_found,
+    page_section,
+    status_text,
+    warning_title,
+)
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -71,13 +78,13 @@ def _warnings(report: CritiqueReport) -> str:
 def _table(report: CritiqueReport) -> str:
     rows = "".join(
         f'<tr><td>{n}</td><td><a href="#{_e(p.id)}">{_e(p.title)}</a></td>'
-        f"<td>{_badge(p.status)}</td><td>{p.confidence:.2f}</td></tr>"
+        f"<td>{_badge(p.status)}</td><td>{_e(criteria_found(p.criteria))}</td></tr>"
         for n, p in enumerate(report.principles, start=1)
     )
     return (
         "<table><caption>Status of each principle (red = missing, amber = partial, "
         "green = met)</caption><thead><tr><th>#</th><th>Principle</th><th>Status</th>"
-        f"<th>Confidence</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<th>Criteria</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
@@ -100,9 +107,16 @@ def _details(report: CritiqueReport) -> str:
             )
             or "<li>No guidance passage available.</li>"
         )
+        criteria = "".join(
+            f"<li><strong>{_e(CRITERION_STATE[c.state])}</strong>{' (core)' if c.core else ''}"
+            f" — {_e(c.evidence)}"
+            + (f"<blockquote>{_e(c.quotes[0].quote)}</blockquote>" if c.quotes else "")
+            + "</li>"
+            for c in p.criteria
+        )
         parts.append(
             f'<section class="principle" id="{_e(p.id)}"><h3>{n}. {_e(p.title)} '
-            f"{_badge(p.status)}</h3><p>Confidence {p.confidence:.2f}.</p>"
+            f"{_badge(p.status)}</h3><h4>Criteria</h4><ul>{criteria}</ul>"
             f"<h4>Evidence in the draft</h4><ul>{evidence}</ul>"
             f"<h4>What the guidance says</h4><ul>{guidance}</ul>"
             f"<p><strong>Recommendation:</strong> {_e(p.recommendation)}</p></section>"

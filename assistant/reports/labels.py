@@ -7,6 +7,8 @@ say "Met (green)" the same way, and so that no renderer imports another.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
@@ -48,3 +50,19 @@ def md_escape(text: str) -> str:
     """Draft text made inert in Markdown: no HTML, links, emphasis or table breaks."""
     escaped = " ".join(text.split()).replace("<", "&lt;")  # no raw HTML tags
     return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+CRITERION_STATE = {"found": "Found", "weak": "Mentioned only", "not_found": "Not found"}
+CRITERION_MARK = {"found": "✔", "weak": "~", "not_found": "✘"}
+
+
+def criteria_found(criteria: Sequence[Any]) -> str:
+    """'2 of 3 criteria found' (empty for a report without criteria)."""
+    if not criteria:
+        return ""
+    found = sum(1 for c in criteria if _state(c) == "found")
+    return f"{found} of {len(criteria)} criteria found"
+
+
+def _state(criterion: Any) -> str:
+    return str(criterion["state"] if isinstance(criterion, Mapping) else criterion.state)

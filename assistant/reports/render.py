@@ -23,6 +23,9 @@ from assistant.critique.model import CritiqueReport, PrincipleChange, compare_re
 from assistant.errors import LisaError
 from assistant.reports.labels import (
     CHANGE_LABEL,
+    CRITERION_MARK,
+    CRITERION_STATE,
+    criteria_found,
     md_escape,
     page_section,
     status_text,
@@ -66,23 +69,27 @@ def _markdown(report: CritiqueReport) -> bytes:
     lines += [
         "## The twelve principles",
         "",
-        "| # | Principle | Status | Confidence |",
+        "| # | Principle | Status | Criteria |",
         "|---|---|---|---|",
     ]
     for n, p in enumerate(report.principles, start=1):
-        lines.append(
-            f"| {n} | {md_escape(p.title)} | {status_text(p.status)} | {p.confidence:.2f} |"
-        )
+        found = criteria_found(p.criteria)
+        lines.append(f"| {n} | {md_escape(p.title)} | {status_text(p.status)} | {found} |")
     lines.append("")
     for n, p in enumerate(report.principles, start=1):
         lines += [
             f"### {n}. {md_escape(p.title)} — {status_text(p.status)}",
             "",
-            f"Confidence {p.confidence:.2f}.",
-            "",
-            "**Evidence in the draft**",
+            "**Criteria**",
             "",
         ]
+        for c in p.criteria:
+            said = f": “{md_escape(c.quotes[0].quote)}”" if c.quotes else ""
+            lines.append(
+                f"- {CRITERION_MARK[c.state]} {CRITERION_STATE[c.state]}"
+                f"{' (core)' if c.core else ''} — {md_escape(c.evidence)}{said}"
+            )
+        lines += ["", "**Evidence in the draft**", ""]
         if p.evidence:
             for e in p.evidence:
                 lines.append(

@@ -90,6 +90,22 @@ REPORT = {
             "title": "Evidence base",
             "status": "met",
             "confidence": 0.82,
+            "criteria": [
+                {
+                    "id": "eb_a",
+                    "evidence": "local figures",
+                    "core": True,
+                    "state": "found",
+                    "quotes": [{"quote": "GVA is £30bn.", "page": 2, "section": "Evidence"}],
+                },
+                {
+                    "id": "eb_b",
+                    "evidence": "named <sources>",
+                    "core": True,
+                    "state": "weak",
+                    "quotes": [],
+                },
+            ],
             "evidence": [
                 {"quote": "Our evidence base draws on ONS data.", "page": 2, "section": "Evidence"}
             ],
@@ -233,7 +249,7 @@ def test_principles_table_has_text_status_not_colour_alone() -> None:
     assert "1 met, 1 partial, 1 missing" in table
     for label, colour in (("Met", "green"), ("Partial", "amber"), ("Missing", "red")):
         assert f"lisa-rag-{colour}" in table and f"</span> {label}</span>" in table
-    assert "82%" in table and "medium" in table
+    assert "1 of 2 criteria found" in table
     assert "&lt;milestones&gt; &amp; indicators" in table
     assert '<th scope="row">Evidence base</th>' in table
 
@@ -401,3 +417,10 @@ def test_clear_critique_deletes_downloads(tmp_path: Path) -> None:
     session = Session(draft_name="d.md", downloads=[str(report)], report_dict={"a": 1})
     session.clear_critique()
     assert not report.exists() and session.report_dict is None and session.downloads == []
+
+
+def test_principle_detail_lists_each_criterion_with_the_drafts_words() -> None:
+    text = principle_detail_markdown(REPORT, "evidence_base")
+    assert "(1 of 2 criteria found)" in text
+    assert "**Found** (core): local figures — “GVA is £30bn.”" in text
+    assert "**Mentioned only** (core): named &lt;sources&gt;" in text

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.critique.model import (
+    CriterionResult,
     CritiqueReport,
     CritiqueWarning,
     EvidenceQuote,
@@ -50,6 +51,10 @@ def _report(draft: str = "ashcombe.md", statuses: list[str] = STATUSES) -> Criti
                 ),
             ),
             recommendation=f"Add detail on {pid}.",
+            criteria=(
+                CriterionResult(f"{pid[:2]}_a", "named figures", True, "found"),
+                CriterionResult(f"{pid[:2]}_b", f"a method {SCRIPT}", False, "not_found"),
+            ),
         )
         for pid, status in zip(PRINCIPLE_IDS, statuses, strict=True)
     )
@@ -93,7 +98,8 @@ def test_markdown_escapes_markup_and_shows_everything() -> None:
     text = render_report(_report(), "md").decode("utf-8")
     assert SCRIPT not in text and "&lt;script>" in text and "<script" not in text
     assert "\\*bold\\*" in text and "\\[link\\]" in text
-    assert "| 1 | Evidence Base | Met (green) | 0.75 |" in text
+    assert "| 1 | Evidence Base | Met (green) | 1 of 2 criteria found |" in text
+    assert "Not found — a method &lt;script" in text  # each criterion, escaped
     assert "Warnings" in text and "IAP2 level evidenced: **consult**" in text
     assert text.count("**Recommendation:**") == 12
 
@@ -104,7 +110,7 @@ def test_docx_parses_back_with_table_and_details() -> None:
     doc = Document(io.BytesIO(render_report(_report(), "docx")))
     table = doc.tables[0]
     assert len(table.rows) == 13
-    assert [c.text for c in table.rows[0].cells] == ["#", "Principle", "Status", "Confidence"]
+    assert [c.text for c in table.rows[0].cells] == ["#", "Principle", "Status", "Criteria"]
     assert table.rows[1].cells[2].text == "Met (green)"
     assert table.rows[3].cells[2].text == "Missing (red)"
     text = "\n".join(p.text for p in doc.paragraphs)

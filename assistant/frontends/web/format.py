@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.ask.answer import Answer, Citation
-from assistant.reports.labels import warning_title
+from assistant.reports.labels import CRITERION_STATE, criteria_found, warning_title
 
 SMALL_MODEL_MARKER = "Small local model"
 QUOTE_LIMIT = 600  # characters of a cited passage shown under an answer
@@ -186,14 +186,6 @@ def status_cell(status: str) -> str:
     )
 
 
-def confidence_text(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int | float):
-        return f"{value:.0%}" if 0 <= value <= 1 else f"{value:g}"
-    return esc(value)
-
-
 def principles_table_html(report: Mapping[str, Any]) -> str:
     """The principles as a red/amber/green table with the status spelt out."""
     principles = report.get("principles") or []
@@ -209,7 +201,7 @@ def principles_table_html(report: Mapping[str, Any]) -> str:
             f"<td>{number}</td>"
             f'<th scope="row">{esc(p.get("title", p.get("id", "")))}</th>'
             f"<td>{status_cell(str(p.get('status', '')))}</td>"
-            f"<td>{confidence_text(p.get('confidence'))}</td>"
+            f"<td>{esc(criteria_found(p.get('criteria') or []))}</td>"
             f"<td>{esc(shorten(str(p.get('recommendation') or ''), 300))}</td>"
             "</tr>"
         )
@@ -217,7 +209,7 @@ def principles_table_html(report: Mapping[str, Any]) -> str:
         '<table class="lisa-principles">'
         f"<caption>{esc(caption)}</caption>"
         '<thead><tr><th scope="col">#</th><th scope="col">Principle</th>'
-        '<th scope="col">Status</th><th scope="col">Confidence</th>'
+        '<th scope="col">Status</th><th scope="col">Criteria</th>'
         '<th scope="col">Recommendation</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
@@ -240,8 +232,18 @@ def principle_detail_markdown(report: Mapping[str, Any], principle_id: str | Non
     p = match[0]
     status = STATUS_LABELS.get(str(p.get("status")), str(p.get("status")))
     lines = [f"### {esc(p.get('title', p.get('id')))}", f"**Status:** {status}"]
-    if p.get("confidence") is not None:
-        lines[-1] += f" (confidence {confidence_text(p.get('confidence'))})"
+    found = criteria_found(p.get("criteria") or [])
+    if found:
+        lines[-1] += f" ({found})"
+        lines.append("#### Criteria")
+        for c in p.get("criteria") or []:
+            quotes = c.get("quotes") or []
+            said = f" — “{esc(quotes[0]['quote'])}”" if quotes else ""
+            core = " (core)" if c.get("core") else ""
+            lines.append(
+                f"- **{CRITERION_STATE.get(c.get('state'), c.get('state'))}**{core}: "
+                f"{esc(c.get('evidence', ''))}{said}"
+            )
     lines.append("#### What the draft says")
     evidence = p.get("evidence") or []
     if evidence:
