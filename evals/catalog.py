@@ -52,3 +52,16 @@ def drafts(split: str | None = None) -> list[LabelledDraft]:
             for stem in sorted(labels):
                 out.append(LabelledDraft(author, name, stem, files[stem], labels[stem]))
     return out
+
+
+def folder_drafts(folder: Path, labels_file: Path, author: str = "custom") -> list[LabelledDraft]:
+    """The drafts of one folder with their labels file (``python -m evals --drafts --labels``)."""
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))
+    files = {p.stem: p for p in sorted(folder.iterdir()) if p.is_file()}
+    missing = sorted(set(labels) - set(files))
+    if missing:
+        raise FileNotFoundError(f"{labels_file}: labelled but no file in {folder}: {missing}")
+    return [
+        LabelledDraft(author, "validation", stem, files[stem], labels[stem])
+        for stem in sorted(labels)
+    ]

@@ -58,18 +58,25 @@ def run_critique(lisa: Any, config: EvalConfig) -> dict[str, Any]:
     if not config.critique:
         return {"skipped": "disabled with --no-critique", "explicit": True}
     from assistant.documents.loading import load_document
-    from evals.catalog import drafts
+    from evals.catalog import LabelledDraft, drafts, folder_drafts
+    from evals.config import DEFAULT_DRAFTS, DEFAULT_LABELS
 
+    sets: dict[str, list[LabelledDraft]]
+    if config.drafts != DEFAULT_DRAFTS or config.labels != DEFAULT_LABELS:
+        # someone else's drafts: never seen by LISA, so they are scored as validation
+        sets = {"validation": folder_drafts(config.drafts, config.labels)}
+    else:
+        sets = {"validation": drafts("validation"), "tuning": drafts("tuning")}
     out_dir = config.out / "critique"
     out_dir.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {}
     seconds: list[float] = []
-    for split in ("validation", "tuning"):
+    for split, items in sets.items():
         labels: dict[str, Any] = {}
         predicted: dict[str, dict[str, Any]] = {}
         checklist: dict[str, dict[str, Any]] = {}
         errors: dict[str, str] = {}
-        for item in drafts(split):
+        for item in items:
             key = f"{item.author}/{item.name}"
             labels[key] = item.labels
             started = time.perf_counter()

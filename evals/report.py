@@ -113,6 +113,8 @@ def critique_section(c: dict[str, Any]) -> list[str]:
     if "skipped" in c:
         return [*lines, f"Skipped: {c['skipped']}."]
     for split in ("validation", "tuning"):
+        if split not in c:
+            continue
         s = c[split]
         ic = s["injection_counts"]
         title = (
