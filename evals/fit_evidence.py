@@ -39,11 +39,12 @@ from assistant.critique.judgement import (
     UnitScores,
     score_units,
 )
-from assistant.critique.rubric import IAP2_LEVELS, Rubric, load_rubric
+from assistant.critique.rubric import Rubric, load_rubric
 from assistant.documents.loading import load_document
 from assistant.library.embeddings import LisaEmbeddings, build_embeddings, model_name
 from assistant.settings import Settings
 from assistant.vectors import unit_rows
+from assistant.vocabulary import IAP2_LEVELS
 from evals.catalog import LabelledDraft, drafts
 
 REPO = Path(__file__).resolve().parent.parent

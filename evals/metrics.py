@@ -15,8 +15,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from assistant.vocabulary import STATUSES
+
 NOTES = "notes"
-STATUS_ORDER = ("missing", "partial", "met")
+STATUS_ORDER: tuple[str, ...] = STATUSES
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.errors import SourceError
+from assistant.vocabulary import STATUS_RANK, Status
 
-Status = Literal["met", "partial", "missing"]
 Change = Literal["improved", "unchanged", "regressed", "added", "removed"]
-STATUS_RANK: dict[str, int] = {"missing": 0, "partial": 1, "met": 2}
 
 
 class CritiqueError(SourceError):

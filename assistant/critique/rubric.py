@@ -14,13 +14,13 @@ from __future__ import annotations
 import string
 from collections import Counter
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.critique.judgement import MODEL_FILE, EvidenceModel, load_evidence_model
 from assistant.errors import LisaError
+from assistant.vocabulary import Iap2Level
 
 PRINCIPLE_IDS = (
     "evidence_base",
@@ -36,8 +36,6 @@ PRINCIPLE_IDS = (
     "national_alignment",
     "spatial_inclusion",
 )
-IAP2_LEVELS = ("none", "inform", "consult", "involve", "collaborate", "empower")
-Iap2Level = Literal["none", "inform", "consult", "involve", "collaborate", "empower"]
 RECOMMENDATION_FIELDS = frozenset({"title", "draft"})
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.ask.answer import Answer, Citation
 from assistant.reports.labels import CRITERION_STATE, criteria_found, warning_title
+from assistant.vocabulary import IAP2_LEVELS as VOCABULARY_IAP2
 
 SMALL_MODEL_MARKER = "Small local model"
 QUOTE_LIMIT = 600  # characters of a cited passage shown under an answer
@@ -22,7 +23,7 @@ DRAFT_SUFFIXES = (".pdf", ".docx", ".md", ".txt")
 STATUS_LABELS = {"met": "Met", "partial": "Partial", "missing": "Missing"}  # as in reports
 STATUS_SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
 STATUS_RAG = {"met": "green", "partial": "amber", "missing": "red"}
-IAP2_LEVELS = ("inform", "consult", "involve", "collaborate", "empower")
+IAP2_LEVELS = VOCABULARY_IAP2[1:]  # the spectrum, without "none"
 
 LIBRARY_HEADERS = ["Title", "File", "Publisher", "Date", "Status", "Passages", "Added"]
 
