@@ -17,12 +17,13 @@ from typing import Any
 
 from assistant import __version__
 from assistant.ask.answer import Answer
+from assistant.ask.answerability import load_answerability_model
 from assistant.ask.backends import make_generator
 from assistant.ask.chain import AnswerChain, build_chain
 from assistant.ask.condense import Message
 from assistant.ask.generation import ExtractiveGenerator
 from assistant.ask.prompts import PromptSet, load_prompts
-from assistant.ask.retrieval import HybridRetriever, Retrieval, load_relevance_model
+from assistant.ask.retrieval import HybridRetriever, Retrieval
 from assistant.critique.engine import Critique, critique_path
 from assistant.critique.model import CritiqueFailure
 from assistant.critique.rubric import Rubric, load_rubric
@@ -164,8 +165,8 @@ class Lisa:
 def build_retriever(
     settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
 ) -> HybridRetriever:
-    relevance = load_relevance_model(settings.prompts_dir / "relevance.json")
-    return HybridRetriever(store, embeddings, relevance, floor=settings.min_relevance)
+    model = load_answerability_model(settings.prompts_dir / "answerability.json")
+    return HybridRetriever(store, embeddings, model, floor=settings.min_relevance)
 
 
 WARM_SENTENCE_LIMIT = 5000  # chunks; larger libraries embed sentences on first use
@@ -175,7 +176,7 @@ def build_answer_chain(
     settings: Settings, retriever: HybridRetriever, prompts: PromptSet
 ) -> tuple[AnswerChain, str]:
     extractive = ExtractiveGenerator(
-        retriever.keywords, retriever.embeddings.embed_documents, retriever.embeddings.embed_query
+        retriever.keywords, retriever.sentences, retriever.embeddings.embed_query
     )
     if len(retriever) <= WARM_SENTENCE_LIMIT:
         extractive.warm([c.text for c in retriever.chunks])

@@ -76,9 +76,9 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description=(
-            "Relevance floor (0-1) combining dense similarity, keyword coverage and score "
-            "margin; questions below it are answered 'no relevant guidance'. Calibrated by "
-            "benchmarks/calibrate_floor.py."
+            "Answerability floor (0-1): the probability, from the fitted answerability model "
+            "(prompts/answerability.json, `python -m evals.fit_answerability`), that the "
+            "library answers the question; below it LISA says the guidance does not cover it."
         ),
     )
 

@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from assistant.ask.retrieval import HybridRetriever, load_relevance_model
+    from assistant.ask.answerability import load_answerability_model
+    from assistant.ask.retrieval import HybridRetriever
     from assistant.critique.engine import critique_file
     from assistant.critique.model import CritiqueReport
     from assistant.critique.rubric import load_rubric
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     retriever = HybridRetriever(
         open_store(settings, embeddings),
         embeddings,
-        load_relevance_model(ROOT / "prompts" / "relevance.json"),
+        load_answerability_model(ROOT / "prompts" / "answerability.json"),
     )
     rubric = load_rubric(ROOT / "prompts" / "rubric.yaml")
     drafts = ROOT / "evals" / "drafts"

@@ -248,14 +248,15 @@ def measure(
     questions: list[str],
     folder: Path,
 ) -> dict[str, Any]:
-    from assistant.ask.retrieval import HybridRetriever, load_relevance_model
+    from assistant.ask.answerability import load_answerability_model
+    from assistant.ask.retrieval import HybridRetriever
     from assistant.library.keyword_index import KeywordIndex
     from assistant.library.store import open_store
 
     settings = bench_settings(folder)
     insert_s = fill_store(settings, embeddings, chunks, vectors)
     nocache = NoCacheEmbeddings(embeddings)
-    relevance = load_relevance_model(REPO / "prompts" / "relevance.json")
+    relevance = load_answerability_model(REPO / "prompts" / "answerability.json")
     load_error = None
     started = time.perf_counter()
     store = open_store(settings, nocache)

@@ -26,7 +26,12 @@ from evals.runner import (  # noqa: E402
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
-    p.add_argument("--qa", type=Path, default=DEFAULT_QA, help="questions JSONL")
+    p.add_argument(
+        "--qa",
+        type=Path,
+        default=None,
+        help=f"questions JSONL (default: the validation split's sets; {DEFAULT_QA.name} is tuning)",
+    )
     p.add_argument("--drafts", type=Path, default=DEFAULT_DRAFTS, help="folder of drafts")
     p.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="draft labels JSON")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.labels, "labels file"),
         (args.drafts, "drafts folder"),
     ):
-        if what != "questions file" and args.no_critique:
+        if path is None or (what != "questions file" and args.no_critique):
             continue
         if not path.exists():
             print(f"error: {what} {path} does not exist", file=sys.stderr)

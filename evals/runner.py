@@ -35,6 +35,7 @@ from evals.config import (
     DEFAULT_QA,
     REPO,
     EvalConfig,
+    question_split,
 )
 from evals.critique_scoring import STATUS_VALUES, keyword_checklist, normalise_report, run_critique
 from evals.report import critique_section, render_report
@@ -123,7 +124,8 @@ def headline(metrics: dict[str, Any]) -> dict[str, float]:
 def run(config: EvalConfig, lisa: Any = None) -> dict[str, Any]:
     started = time.perf_counter()
     config.out.mkdir(parents=True, exist_ok=True)
-    questions = load_questions(config.qa) if config.qa else []
+    sources = [config.qa] if config.qa else question_split("validation")
+    questions = [q for path in sources for q in load_questions(path)]
     if lisa is None:
         config.log("loading LISA…")
         lisa = load_lisa(config.log)
@@ -137,7 +139,7 @@ def run(config: EvalConfig, lisa: Any = None) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "run": {
             "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "qa": str(config.qa),
+            "qa": ", ".join(str(p) for p in sources),
             "drafts": str(config.drafts),
             "labels": str(config.labels),
             "backend": lisa.chain.generator.name,

@@ -194,13 +194,22 @@ class AnswerChain:
 
     def _refusal(self, retrieval: Retrieval, base: _Base) -> Answer:
         sections = list(
-            dict.fromkeys(h.chunk.section_path[-1] for h in retrieval.hits if h.chunk.section_path)
+            dict.fromkeys(
+                h.chunk.section_path[-1]
+                for h in retrieval.hits
+                if h.chunk.section_path and h.chunk.kind != "notes"
+            )
         )[:3]
         suggestions = (
             "The closest sections LISA does cover: " + "; ".join(sections) + "."
             if sections
             else "Add guidance on this topic to the library to ask about it."
         )
+        closest = retrieval.closest
+        if closest is not None:
+            where = closest.chunk.section_path[-1] if closest.chunk.section_path else "the guidance"
+            page = f", page {closest.chunk.page}" if closest.chunk.page else ""
+            suggestions = f"The closest it comes ({where}{page}): “{closest.text}” " + suggestions
         reason = retrieval.reason or "no relevant guidance"
         if retrieval.failed:
             text = f"LISA could not search the guidance: {reason}."

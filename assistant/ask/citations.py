@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.ask.answer import Citation
 from assistant.ask.retrieval import Hit
+from assistant.ask.sentences import passage_sentences
 from assistant.documents.chunking import split_sentences
 from assistant.library.keyword_index import tokenize
 
@@ -27,16 +28,6 @@ class CheckedAnswer:
     citations: list[Citation]
     removed_sentences: list[str] = field(default_factory=list)
     dropped_markers: list[int] = field(default_factory=list)
-
-
-def passage_sentences(text: str) -> list[str]:
-    """Sentences of a passage, list items and table rows counted separately."""
-    out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            out.extend(s.strip() for s in split_sentences(line) if s.strip())
-    return out
 
 
 def support(sentence: str, passage: str) -> float:

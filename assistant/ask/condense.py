@@ -15,13 +15,25 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from assistant.ask.prompts import PromptSet
-from assistant.library.keyword_index import tokenize
+from assistant.library.lexicon import stem, topic_words, words
 
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
-_ELLIPTICAL = re.compile(
-    r"^\s*(and|also|but|so|what about|how about|what if|same|is that|does that|does this|"
-    r"and for|in (rural|urban)|for (rural|urban))\b|\b(it|they|them|this|that|these|those|there)\b",
+# A follow-up that leans on the previous turn: "and for rural areas?", "what about …".
+_CONTINUES = re.compile(
+    r"^\s*(and|also|but|so|ok(ay)?|then|what\s+about|how\s+about|what\s+if|same\s+(for|with)|"
+    r"in\s+that\s+case|and\s+for|for\s+(rural|urban)|in\s+(rural|urban))\b",
     re.IGNORECASE,
+)
+# Words that point back to something said before.
+_POINTS_BACK = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|there|one|ones|he|she|the\s+same|"
+    r"the\s+(former|latter|last\s+one|next\s+one|previous\s+one))\b",
+    re.IGNORECASE,
+)
+# Words of a question that ask rather than name a topic.
+_ASKING = frozenset(
+    "what which who whom whose when where why how does do did is are can could should would "
+    "mean means example examples give list explain tell about".split()
 )
 
 
@@ -29,17 +41,52 @@ class Condenser(Protocol):
     def condense(self, question: str, history: Sequence[Message]) -> str: ...
 
 
+def own_topic(question: str) -> list[str]:
+    """The words of the question that name a topic (not stop words, not asking words)."""
+    seen: dict[str, str] = {}
+    for word in words(question):
+        if word not in _ASKING and topic_words(word):
+            seen.setdefault(stem(word), word)
+    return list(seen.values())
+
+
+def depends_on_previous(question: str) -> bool:
+    """A follow-up with no topic of its own: it continues ("and for …?"), or it points back
+    ("why is that?") with fewer than two topic words of its own, or it names no topic."""
+    topic = own_topic(question)
+    if _CONTINUES.search(question) or not topic:
+        return True
+    return bool(_POINTS_BACK.search(question)) and len(topic) < 2
+
+
+def standalone(question: str, previous: str) -> str:
+    """The follow-up with the previous question's topic words attached."""
+    mine = {stem(w) for w in own_topic(question)}
+    carried = [w for w in own_topic(previous) if stem(w) not in mine]
+    return f"{question} (about: {' '.join(carried)})" if carried else question
+
+
 class HeuristicCondenser:
-    """Joins an elliptical follow-up to the officer's previous question."""
+    """Attaches the previous topic to a follow-up that has none of its own.
+
+    A question that names its own topic is taken as it stands, however short
+    ("Who signs off the LIS?"); earlier follow-ups are condensed first, so a chain
+    of them carries the topic along.
+    """
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
-        previous = [m["content"] for m in history if m.get("role") == "user"]
-        if not previous:
+        previous: str | None = None
+        for message in history:
+            if message.get("role") == "user":
+                text = message["content"]
+                previous = self._one(text, previous)
+        return self._one(question, previous)
+
+    @staticmethod
+    def _one(question: str, previous: str | None) -> str:
+        if previous is None or not depends_on_previous(question):
             return question
-        short = len(set(tokenize(question))) <= 4
-        if short or _ELLIPTICAL.search(question):
-            return f"{question} (following on from: {previous[-1]})"
-        return question
+        return standalone(question, previous)
 
 
 class ChatModelCondenser:
@@ -50,7 +97,7 @@ class ChatModelCondenser:
         self.prompts = prompts
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
-        if not history:
+        if not history or not depends_on_previous(question):
             return question
         lines = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:])
         prompt = self.prompts["condense"].format(history=lines, question=question)

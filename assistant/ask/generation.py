@@ -9,20 +9,17 @@ prompts from ``prompts/``; its output is checked by ``citations.check_answer``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.ask.citations import passage_sentences
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
+from assistant.ask.sentences import BULLET, passage_units, with_context
 from assistant.library.keyword_index import KeywordIndex, tokenize
-
-_BULLET = re.compile(r"^\s*[-•*]\s+")
+from assistant.library.sentence_vectors import SentenceVectors
 
 
 class Generator(Protocol):
@@ -34,13 +31,6 @@ class Generator(Protocol):
         ...
 
 
-# A sentence that leans on the one before: "These…", "For example…", "Rural areas are therefore…"
-_ANAPHOR = re.compile(
-    r"^(these|this|they|it|its|such|however|therefore|thus|for example|for instance|"
-    r"in addition|also)\b|^(\S+\s+){1,4}(therefore|thus)\b",
-    re.IGNORECASE,
-)
-Embed = Callable[[list[str]], list[list[float]]]
 EmbedQuery = Callable[[str], list[float]]
 
 
@@ -59,35 +49,26 @@ class ExtractiveGenerator:
     def __init__(
         self,
         keywords: KeywordIndex,
-        embed: Embed | None = None,
+        sentences: SentenceVectors | None = None,
         embed_query: EmbedQuery | None = None,
         max_points: int = 3,
         max_hits: int = 3,
     ) -> None:
         self.keywords = keywords
-        self.embed = embed
+        self.sentences = sentences
         self.embed_query = embed_query
         self.max_points = max_points
         self.max_hits = max_hits
-        self._vectors: dict[str, np.ndarray] = {}
 
     def warm(self, texts: Sequence[str]) -> None:
         """Pre-compute sentence vectors for these passages (done once at start-up)."""
-        self._similarities(None, [s for t in texts for s in passage_sentences(t)])
+        if self.sentences is not None:
+            self.sentences.add([u for t in texts for u in passage_units(t)])
 
-    def _similarities(self, question: str | None, sentences: list[str]) -> list[float]:
-        if self.embed is None:
-            return [0.0] * len(sentences)
-        todo = list(dict.fromkeys(s for s in sentences if s not in self._vectors))
-        for start in range(0, len(todo), 256):
-            batch = todo[start : start + 256]
-            for sentence, vector in zip(batch, self.embed(batch), strict=True):
-                self._vectors[sentence] = np.asarray(vector, dtype=np.float32)
-        if question is None:
-            return []
-        vector = self.embed_query(question) if self.embed_query else self.embed([question])[0]
-        query = np.asarray(vector, dtype=np.float32)
-        return [float(self._vectors[s] @ query) for s in sentences]
+    def _similarities(self, question: str, units: list[str]) -> list[float]:
+        if self.sentences is None or self.embed_query is None:
+            return [0.0] * len(units)
+        return self.sentences.cosines(self.embed_query(question), units)
 
     def rank_sentences(self, question: str, hits: Sequence[Hit]) -> list[tuple[float, int, str]]:
         """(score, hit index, text) for the sentences of the top hits, best first.
@@ -123,7 +104,7 @@ class ExtractiveGenerator:
         if not ranked:
             return
         lead_score, lead_hit, lead = ranked[0]
-        yield f"{_BULLET.sub('', lead)} [{lead_hit + 1}]"
+        yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
         points: list[str] = []
         seen = [_key(lead)]
         for score, index, sentence in ranked[1:]:
@@ -133,48 +114,9 @@ class ExtractiveGenerator:
             if any(len(key & k) >= 0.6 * min(len(key), len(k)) for k in seen):
                 continue
             seen.append(key)
-            points.append(f"- {_BULLET.sub('', sentence)} [{index + 1}]")
+            points.append(f"- {BULLET.sub('', sentence)} [{index + 1}]")
         if points:
             yield "\n\n" + "\n".join(points)
-
-
-_CONTINUES = re.compile(r"^(these|this|they|such)\s+(are|is|include|includes)\b", re.IGNORECASE)
-CONTEXT_WORDS = 110
-
-
-def passage_units(text: str) -> list[str]:
-    """Sentences of a passage; a short list item stays whole (its sentences belong together)."""
-    units: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if _BULLET.match(line) and len(line.split()) <= 80:
-            units.append(line)
-        elif line:
-            units.extend(passage_sentences(line))
-    return units
-
-
-def with_context(units: Sequence[str], order: int) -> str:
-    """A unit with the sentence it leans on and the list or sentence it introduces."""
-    parts = [units[order]]
-    if order > 0 and _ANAPHOR.match(_BULLET.sub("", units[order])):
-        parts.insert(0, units[order - 1])
-    introduces = parts[-1].rstrip().endswith(":")
-    following = order + 1
-    while following < len(units):
-        unit = units[following]
-        if sum(len(p.split()) for p in parts) + len(unit.split()) > CONTEXT_WORDS:
-            break
-        if introduces and (_BULLET.match(unit) or len(parts) == 1):
-            parts.append(unit)
-        elif len(parts) == 1 and _CONTINUES.match(_BULLET.sub("", unit)):
-            parts.append(unit)
-            introduces = unit.rstrip().endswith(":")
-        else:
-            break
-        following += 1
-    text = " ".join(_BULLET.sub("", p) for p in parts)
-    return text if not introduces or len(parts) > 1 else ""
 
 
 def _key(sentence: str) -> frozenset[str]:

@@ -14,16 +14,17 @@ from langchain_core.language_models.fake_chat_models import (
 from langchain_core.messages import AIMessage
 
 from assistant.ask.answer import Answer
+from assistant.ask.answerability import FEATURES, AnswerabilityModel
 from assistant.ask.chain import build_chain
 from assistant.ask.condense import HeuristicCondenser
 from assistant.ask.generation import ChatModelGenerator, ExtractiveGenerator
 from assistant.ask.prompts import load_prompts
-from assistant.ask.retrieval import FEATURES, HybridRetriever, RelevanceModel
+from assistant.ask.retrieval import HybridRetriever
 from assistant.library.ingest import ingest_paths
 from assistant.library.store import open_store
 
-ALWAYS = RelevanceModel(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0)
-NEVER = RelevanceModel(weights=ALWAYS.weights, bias=-5.0)
+ALWAYS = AnswerabilityModel(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0)
+NEVER = AnswerabilityModel(weights=ALWAYS.weights, bias=-5.0)
 
 
 @pytest.fixture(scope="module")

@@ -274,7 +274,8 @@ def test_concurrent_critiques_see_only_their_own_draft(
 def test_the_guidance_store_is_never_written(
     tmp_path: Path, critique_rubric: Rubric, embedder: LisaEmbeddings
 ) -> None:
-    from assistant.ask.retrieval import HybridRetriever, load_relevance_model
+    from assistant.ask.answerability import load_answerability_model
+    from assistant.ask.retrieval import HybridRetriever
     from assistant.library.ingest import ingest_paths
     from assistant.library.store import open_store
     from tests.conftest import REPO, make_settings
@@ -285,7 +286,7 @@ def test_the_guidance_store_is_never_written(
         [settings.corpus_dir], settings, lambda: open_store(settings, embedder), embedder
     ).ok
     store = open_store(settings, embedder)
-    relevance = load_relevance_model(REPO / "prompts" / "relevance.json")
+    relevance = load_answerability_model(REPO / "prompts" / "answerability.json")
     retriever = HybridRetriever(store, embedder, relevance)
     before = (
         store.count(),

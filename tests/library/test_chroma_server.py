@@ -14,7 +14,8 @@ import pytest
 from conftest import make_settings
 from fakes import HashEmbedder
 
-from assistant.ask.retrieval import HybridRetriever, load_relevance_model
+from assistant.ask.answerability import load_answerability_model
+from assistant.ask.retrieval import HybridRetriever
 from assistant.library.ingest import ingest_paths
 from assistant.library.store import open_store
 from assistant.settings import Settings
@@ -73,7 +74,7 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_server
     store = open_store(settings, embedder)
     assert store.count() == report.total_chunks
     retriever = HybridRetriever(
-        store, embedder, load_relevance_model(settings.prompts_dir / "relevance.json")
+        store, embedder, load_answerability_model(settings.prompts_dir / "answerability.json")
     )
     hits = retriever.retrieve("anchor institutions universities theatres sports clubs", 3).hits
     assert hits and hits[0].chunk.section_path[-1].startswith("Designing the LIS")

@@ -171,6 +171,8 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
         clear_btn.click(
             cb.new_conversation, [state], [chatbot, question, state], api_name="new_conversation"
         )
+        # the chat's own bin icon empties the history too, not just the view
+        chatbot.clear(cb.new_conversation, [state], [chatbot, question, state])
         chatbot.like(cb.rate, [state], [feedback_note], api_visibility="private")
         critique_outputs = [
             critique_status,
@@ -203,6 +205,7 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
             [draft_chat, draft_question, state],
             api_name="ask_draft",
         )
+        draft_chat.clear(cb.new_draft_conversation, [state], [draft_chat, draft_question, state])
         library_outputs = [library_status, library_table, remove_pick, banner]
         add_btn.click(
             cb.add_document,

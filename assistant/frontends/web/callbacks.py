@@ -166,6 +166,12 @@ class Callbacks:
         s.messages, s.history, s.rated = [], [], {}
         return [], "", s
 
+    def new_draft_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
+        """Forget the questions asked about the draft (the draft itself stays)."""
+        s = self.session_of(value, request)
+        s.draft_messages, s.draft_history = [], []
+        return [], "", s
+
     def rate(self, value: Any, like: gr.LikeData) -> str:
         s = value if isinstance(value, Session) else None
         index = like.index if isinstance(like.index, int) else like.index[0]
@@ -274,8 +280,11 @@ class Callbacks:
         if s.draft_index is None:
             raise gr.Error("Critique a draft first, then ask about it here.")
         lisa = self.lisa()
-        passages = s.draft_index.search(lisa.embeddings.embed_query(q))
         guidance = lisa.ask(q, s.draft_history)
+        # the draft is searched with the same standalone question the guidance answered
+        passages = s.draft_index.search(
+            lisa.embeddings.embed_query(guidance.standalone_question or q)
+        )
         reply = draft_answer_markdown(passages, guidance, s.draft_name)
         s.draft_messages = [
             *s.draft_messages,

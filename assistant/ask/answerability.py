@@ -1,0 +1,382 @@
+"""Does the library answer this question, or only share its words?
+
+A near-miss question ("Who chairs the Analytical Panel?", "Which LEPs has DCMS
+been talking to?") retrieves the right passage but that passage does not hold
+what is asked for. ``answerability_features`` measures, for the question and
+the best sentences of the retrieved passages:
+
+- how close the passages and their best sentence are in meaning (dense, sentence);
+- how much of the question's own vocabulary the library never uses, and how much
+  of the rest the best sentences leave out (novel, uncovered);
+- names in the question that no candidate passage mentions;
+- whether the question asks for a kind of answer (a figure, a date, a person, a
+  list of named things, a procedure) that none of the best sentences supplies;
+- whether it asks about a chapter or section the library only refers to;
+- whether the best sentence is only a pointer (a footnote, caption or "see …").
+
+A logistic model (``AnswerabilityModel``, fitted by ``evals/fit_answerability.py``
+on the tuning question sets only and stored in ``prompts/answerability.json``)
+weighs them into one probability; below the floor LISA refuses and names the
+closest thing the guidance does say.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+
+from assistant.ask.sentences import BULLET, passage_units, with_context
+from assistant.documents.chunking import Chunk
+from assistant.errors import LisaError
+from assistant.library.keyword_index import KeywordIndex, tokenize
+from assistant.library.lexicon import LibraryLexicon, stem, topic_words, words
+
+FEATURES = (
+    "dense_top",
+    "sentence_top",
+    "novel_share",
+    "novel_terms",
+    "uncovered_share",
+    "unmatched_name",
+    "ask_gap",
+    "absent_reference",
+    "pointer_only",
+)
+BEST_UNITS = 3
+
+# Capitalised names in a question ("Shared Prosperity Fund", "Scotland"): the first word of
+# the question and a few ubiquitous acronyms do not count.
+_NAME = re.compile(
+    r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’&-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'’&-]*)*"
+)
+_COMMON_NAMES = frozenset({"I", "LEP", "LEPS", "LIS", "LISS", "UK", "DCMS", "OK"})
+_JOINERS = frozenset({"of", "and", "for"})
+# Words that frame a question rather than name its topic.
+_FRAMING = frozenset(
+    (
+        "according explain describe mention mentioned meant mean means exactly actually "
+        "know list give example examples recommend suggest talk walk detail details "
+        "document doc text part section chapter connected growth manual guidance say says "
+        "tell pls please thanks question want wants need needs like just really"
+    ).split()
+)
+
+# --- what kind of answer a question asks for ---------------------------------------
+# Posts held by one person: a question asking who holds one needs that post in the answer.
+ROLES = (
+    "minister",
+    "secretary of state",
+    "chair",
+    "chairman",
+    "chairperson",
+    "director",
+    "chief executive",
+    "president",
+    "mayor",
+    "official",
+    "individual",
+    "person",
+    "head",
+    "board member",
+)
+_ASKS = {
+    "figure": re.compile(
+        r"\bhow\s+(much|many|long|often|fast|big|large)\b|\bwhat(?:['’]s|\s+is|\s+are|\s+was)?"
+        r"\s+(?:the\s+|a\s+)?(?:current\s+|average\s+|typical\s+|latest\s+|exact\s+|minimum\s+|"
+        r"maximum\s+)?(?:[a-z-]+\s+)??(percentage|proportion|share|rate|amount|number|figure|"
+        r"speed|size|budget|cost|price|salary|wage|threshold|target)s?\b|"
+        r"\b(minimum|maximum)\s+\w+|\b(percentage|per\s*cent)\s+of\b|\bthreshold\b",
+        re.IGNORECASE,
+    ),
+    "date": re.compile(
+        r"\bwhen\s+(is|was|were|will|must|did|does|do|should|"
+        r"can|has|have|are)\b|\b(on|by)\s+what\s+dates?\b|\bwhat\s+(year|date|month|"
+        r"time\s*scale|timescale|timetable)\b|\bby\s+when\b|\bdeadline\b|\bdue\s+date\b|"
+        r"\btime\s*frame\b|\bhow\s+soon\b|\bsince\s+when\b",
+        re.IGNORECASE,
+    ),
+    "person": re.compile(
+        r"\b(who|which)\b.{0,40}\b(" + "|".join(ROLES) + r")s?\b|\bwho\s+(chairs|heads|"
+        r"directs|sits\s+on)\b|\bname\s+of\s+the\s+(" + "|".join(ROLES) + r")\b",
+        re.IGNORECASE,
+    ),
+    "instances": re.compile(
+        r"\b(which|what)\s+(specific\s+|particular\s+|other\s+|individual\s+)?(leps|local\s+"
+        r"enterprise\s+partnerships|areas|places|councils|authorities|regions|counties|cities|"
+        r"towns|organisations|organizations|companies|firms|businesses|members|partners|"
+        r"projects|programmes|schemes|funds|documents|reports|commitments|innovations|indicators|"
+        r"measures|metrics|members|results|dates|sectors|examples)\b"
+        r"|\b(list|name|identify|enumerate)\s+(the|all|some|any|them|those|these)\b"
+        r"|\bany\s+(examples?|case\s+stud(y|ies))\b",
+        re.IGNORECASE,
+    ),
+    "procedure": re.compile(
+        r"\bhow\s+(do|can|should|would|does|to)\s+(i\s+|we\s+|you\s+|they\s+|one\s+|an?\s+\w+\s+|"
+        r"our\s+\w+\s+)?(formally\s+|actually\s+|go\s+about\s+)?(apply|submit|register|sign\s+up|"
+        r"enrol|enroll|appeal|bid|claim|book|join|contact|request|complain|get\s+(funding|"
+        r"approval|signed))\b|\bstep[-\s]by[-\s]step\b|\bapplication\s+(process|form)\b|"
+        r"\b(template|portal|form)\s+(for|to)\b|\bwho\s+do\s+(i|we)\s+(contact|send|submit)",
+        re.IGNORECASE,
+    ),
+}
+# The thing a list or "which" question asks for: "list the members", "which LEPs".
+_ASKED_NOUN = re.compile(
+    r"\b(?:list|name|identify|enumerate|which|what)\s+(?:the\s+|all\s+|some\s+|any\s+)?"
+    r"(?:[a-z-]+\s+){0,3}?([a-z]+[^s\W]s)\b",
+    re.IGNORECASE,
+)
+_WHERE = re.compile(r"\bwhere\b.{0,40}\b(find|look|read|detail|details|information)\b", re.I)
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(
+    r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b",
+    re.IGNORECASE,
+)
+_LIST_AFTER = re.compile(
+    r"^\W{0,3}(?:[\w-]+\s+){0,6}?(:|such\s+as\b|includ(e|es|ing)\b|like\b|e\.g\.|"
+    r"for\s+example\b|are\b)",
+    re.IGNORECASE,
+)
+_STEPS = re.compile(r"\b(process|steps?|stages?|procedure)\b", re.IGNORECASE)
+# A reference to a part of the guidance: "the digital skills section", "Part 2", "chapter 4".
+_REFERENCE = re.compile(
+    r"\b(?:the\s+)?((?:[\w-]+\s+){1,4}?)(section|chapter|annex|appendix)\b|"
+    r"\b(part|chapter|annex|section)\s+(\d+|[ivx]+|two|three|four)\b",
+    re.IGNORECASE,
+)
+# A sentence that only points elsewhere: "Please see …", "As set out in Part 2, …".
+_POINTER = re.compile(
+    r"\b(please\s+see|see\s+the|set\s+out\s+in\s+part|part\s+\d\s+(of\s+this\s+manual\s+)?"
+    r"provides?|further\s+guidance\s+can\s+be\s+found|provide\s+details\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+class AnswerabilityError(LisaError, ValueError):
+    """The answerability model file is missing or does not match FEATURES."""
+
+
+class AnswerabilityModel(BaseModel):
+    """Logistic weights over FEATURES, fitted by ``evals/fit_answerability.py``."""
+
+    weights: dict[str, float] = Field(description="One weight per feature in FEATURES.")
+    bias: float = Field(description="The logistic intercept.")
+    notes: str = Field(default="", description="How, when and on what it was fitted.")
+
+    @model_validator(mode="after")
+    def _one_weight_per_feature(self) -> AnswerabilityModel:
+        if set(self.weights) != set(FEATURES):
+            raise ValueError(
+                f"weights must be exactly {list(FEATURES)}; got {sorted(self.weights)}: "
+                "re-run `python -m evals.fit_answerability`"
+            )
+        return self
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights[f] * features[f] for f in FEATURES)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def load_answerability_model(path: Path) -> AnswerabilityModel:
+    try:
+        return AnswerabilityModel.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError as exc:
+        raise AnswerabilityError(
+            f"the answerability model {path} is missing: run `python -m evals.fit_answerability`"
+        ) from exc
+    except ValueError as exc:
+        raise AnswerabilityError(f"the answerability model {path} is not valid: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One candidate answer sentence (with the context it needs) from a passage."""
+
+    text: str
+    cosine: float
+    passage: int  # index of the passage among the hits
+    chunk: Chunk
+
+    @property
+    def is_pointer(self) -> bool:
+        return self.chunk.kind == "notes" or bool(_POINTER.search(self.text))
+
+
+def candidate_units(
+    passages: Sequence[tuple[Chunk, str]], max_passages: int = 3
+) -> list[tuple[int, Chunk, str, str]]:
+    """(passage index, chunk, scored unit, unit with context) for the top passages."""
+    out: list[tuple[int, Chunk, str, str]] = []
+    for index, (chunk, text) in enumerate(passages[:max_passages]):
+        units = passage_units(text)
+        for order, unit in enumerate(units):
+            shown = with_context(units, order)
+            if shown and len(set(tokenize(unit))) >= 3:
+                out.append((index, chunk, unit, shown))
+    return out
+
+
+def content_terms(question: str) -> set[str]:
+    """The question's keyword-index terms, less the words that frame a question."""
+    return set(tokenize(question)) - set(tokenize(" ".join(_FRAMING)))
+
+
+def asks_for(question: str) -> list[str]:
+    """The kinds of answer the question asks for (figure, date, person, instances, procedure)."""
+    return [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
+
+
+def supplies(kind: str, question: str, text: str) -> bool:
+    """Whether a candidate sentence supplies an answer of this kind."""
+    if kind == "figure":
+        return bool(_DIGIT.search(text))
+    if kind == "date":
+        return bool(_YEAR.search(text))
+    if kind == "person":
+        lowered = question.lower()
+        asked = [r for r in ROLES if re.search(rf"\b{r}", lowered)] or ["member"]
+        return any(re.search(rf"\b{r}", text.lower()) for r in asked)
+    if kind == "instances":
+        return lists_asked_noun(question, text)
+    if kind == "procedure":
+        return bool(_STEPS.search(text)) and (":" in text or text.count(";") >= 2)
+    return True
+
+
+def lists_asked_noun(question: str, text: str) -> bool:
+    """A list of the asked-for things: the noun, then a list ("members: …", "such as …")."""
+    match = _ASKED_NOUN.search(question)
+    if not match:
+        return text.count(",") >= 2 or ":" in text
+    noun = stem(match.group(1).lower())
+    lowered = text.lower()
+    for found in re.finditer(r"[a-z]+", lowered):
+        if stem(found.group(0)) == noun:
+            after = lowered[found.end() :]
+            if _LIST_AFTER.search(after) and (after.count(",") >= 1 or ":" in after):
+                return True
+    return False
+
+
+def ask_gap(question: str, units: Sequence[Unit]) -> float:
+    """1.0 when the question asks for a kind of answer none of the best sentences supplies."""
+    kinds = asks_for(question)
+    if not kinds:
+        return 0.0
+    texts = [BULLET.sub("", u.text) for u in units]
+    # a figure or a date must be in one of the two closest sentences, other kinds in any
+    missing = []
+    for kind in kinds:
+        near = texts[:2] if kind in ("figure", "date") else texts
+        if not any(supplies(kind, question, text) for text in near):
+            missing.append(kind)
+    return 1.0 if missing else 0.0
+
+
+def absent_reference(question: str, headings: Sequence[str], keywords: KeywordIndex) -> float:
+    """1.0 when the question asks about a section, chapter or part the library does not hold."""
+    held = [set(tokenize(h)) for h in headings]
+    for match in _REFERENCE.finditer(question):
+        if match.group(3):  # "Part 2", "chapter 4": held only if a heading says so
+            label = f"{match.group(3)} {match.group(4)}".lower()
+            if not any(label in h.lower() for h in headings):
+                return 1.0
+            continue
+        words = set(tokenize(match.group(1) or "")) - _FRAMING
+        if words and not any(words <= h for h in held):
+            return 1.0
+    return 0.0
+
+
+def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
+    """1.0 when the question names something no candidate passage mentions.
+
+    A one-word name must appear in a candidate passage; the words of a longer
+    name must all appear in one sentence ("Social Value Act" matches "The
+    Public Services (Social Value) Act 2012").
+    """
+    text = " ".join(c.embedding_text() for c in candidates).lower()
+    sentences = [set(re.findall(r"[\w'’&-]+", s)) for s in re.split(r"(?<=[.!?;])\s+|\n", text)]
+    for match in _NAME.finditer(question):
+        words = [
+            w.strip("'’-").lower().removesuffix("'s").removesuffix("’s")
+            for w in match.group(0).split()
+        ]
+        words = [w for w in words if w and w.upper() not in _COMMON_NAMES and w not in _JOINERS]
+        if not words:
+            continue
+        if len(words) == 1:
+            found = re.search(rf"\b{re.escape(words[0])}", text) is not None
+        else:
+            found = any(all(w in sentence for w in words) for sentence in sentences)
+        if not found:
+            return 1.0
+    return 0.0
+
+
+def answerability_features(
+    question: str,
+    dense_top: float,
+    units: Sequence[Unit],
+    candidates: Sequence[Chunk],
+    keywords: KeywordIndex,
+    headings: Sequence[str],
+    lexicon: LibraryLexicon,
+) -> dict[str, float]:
+    """The signals the answerability model weighs (see FEATURES)."""
+    topics = topic_words(question, _FRAMING)
+    novel = {t for t in topics if t not in lexicon}
+    terms = content_terms(question) or set(tokenize(question))
+    weight = {t: keywords.idf(t) for t in terms}
+    total = sum(weight.values()) or 1.0
+    known = {t for t in terms if t in keywords.vocabulary}
+    where = bool(_WHERE.search(question))
+    answers = [u for u in units if where or not u.is_pointer]
+    best = sorted(answers, key=lambda u: -u.cosine)[:BEST_UNITS]
+    top_pointer = max((u.cosine for u in units if u.is_pointer), default=-1.0)
+    covered: set[str] = set()
+    for unit in best:
+        covered |= set(tokenize(unit.text))
+    return {
+        "dense_top": dense_top,
+        "sentence_top": best[0].cosine if best else 0.0,
+        "novel_share": len(novel) / max(1, len(topics)),
+        "novel_terms": float(min(3, len(novel))),
+        "uncovered_share": sum(weight[t] for t in known - covered) / total,
+        "unmatched_name": unmatched_name(question, candidates),
+        "ask_gap": ask_gap(question, best),
+        "absent_reference": absent_reference(question, headings, keywords),
+        # the closest sentence only points elsewhere and no real sentence comes near it
+        "pointer_only": 1.0 if top_pointer > (best[0].cosine if best else -1.0) + 0.1 else 0.0,
+    }
+
+
+_ASK_WORDS = {
+    "figure": "a figure",
+    "date": "a date",
+    "person": "a named person or post",
+    "instances": "a list of named examples",
+    "procedure": "a step-by-step procedure",
+}
+
+
+def explain(question: str, features: dict[str, float], lexicon: LibraryLexicon) -> str:
+    """Why the question was judged unanswered, in plain words (the strongest signal first)."""
+    if features["absent_reference"]:
+        return "it asks about a part of the guidance that is referred to but is not in the library"
+    if features["unmatched_name"]:
+        return "it names something the guidance in the library never mentions"
+    if features["ask_gap"]:
+        kinds = [_ASK_WORDS[k] for k in asks_for(question)]
+        return f"it asks for {' or '.join(kinds)}, and the guidance does not give one"
+    novel = sorted(w for w in words(question) if topic_words(w, _FRAMING) - lexicon.stems)
+    if novel:
+        shown = ", ".join(f"“{w}”" for w in novel[:3])
+        return f"the guidance never discusses {shown}"
+    return "no passage of the guidance answers it closely enough"

@@ -1,0 +1,60 @@
+"""The library's words: which stems its guidance ever uses.
+
+A question whose topic words the library never uses ("tourism", "deadline",
+"minister") is probably about something the library does not hold. Words are
+compared as Snowball stems (so "agree", "agreed" and "agreeing" meet) and the
+words that only frame a question ("something", "please", "actually") are left
+out with scikit-learn's English stop-word list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|\d[\d,.]*%?")
+_CONTRACTION = re.compile(r"['’](s|t|re|ve|d|ll|m)$")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower()))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with possessives and contractions removed."""
+    out = []
+    for word in _WORD.findall(text.lower()):
+        word = _CONTRACTION.sub("", word).strip("'’-")
+        out.extend(part for part in word.split("-") if part)
+    return out
+
+
+def topic_words(text: str, framing: Iterable[str] = ()) -> set[str]:
+    """Stems of the words that could name a topic: no stop words, no 1–2 letter words."""
+    skip = _stop_words() | set(framing)
+    return {stem(w) for w in words(text) if (len(w) > 2 or w[0].isdigit()) and w not in skip}
+
+
+class LibraryLexicon:
+    """The set of stems the library's text uses."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.stems = frozenset(stem(w) for text in texts for w in words(text))
+
+    def __contains__(self, term: str) -> bool:
+        return term in self.stems

@@ -1,0 +1,122 @@
+"""The answerability rules, on questions and passages written for these tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.ask.answerability import (
+    FEATURES,
+    AnswerabilityError,
+    AnswerabilityModel,
+    Unit,
+    absent_reference,
+    ask_gap,
+    asks_for,
+    explain,
+    lists_asked_noun,
+    load_answerability_model,
+)
+from assistant.documents.chunking import Chunk
+from assistant.library.keyword_index import KeywordIndex
+from assistant.library.lexicon import LibraryLexicon
+
+
+def _chunk(text: str, kind: str = "text") -> Chunk:
+    return Chunk("c1", text, "port.md", "Port strategy", ("Harbours",), (3,), 0, "h", kind)
+
+
+def _units(*texts: str, kind: str = "text") -> list[Unit]:
+    return [Unit(t, 0.9 - i * 0.1, 0, _chunk(t, kind)) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the deadline for agreeing the harbour plan?", "date"),
+        ("When was the ferry strategy published?", "date"),
+        ("How much did the breakwater cost?", "figure"),
+        ("What percentage of berths are vacant?", "figure"),
+        ("Who is the mayor responsible for the port?", "person"),
+        ("Which councils have adopted the harbour plan?", "instances"),
+        ("Name the partners on the port board", "instances"),
+        ("How do we apply for a mooring grant?", "procedure"),
+    ],
+)
+def test_what_a_question_asks_for(question: str, kind: str) -> None:
+    assert kind in asks_for(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why does dredging cost more in winter?",  # asks why, not how much
+        "When we draft the plan, what should it cover?",  # a clause, not a date question
+        "Who should we involve in the harbour plan?",
+        "What is a working harbour?",
+    ],
+)
+def test_ordinary_questions_ask_for_no_special_kind(question: str) -> None:
+    assert asks_for(question) == []
+
+
+def test_naming_a_thing_is_not_listing_it() -> None:
+    listed = "The port's partners include the college, the lifeboat station and the hospital."
+    named = "The port has worked with partners, and has secured new funding."
+    assert lists_asked_noun("Which partners does the port work with?", listed)
+    assert not lists_asked_noun("Which partners does the port work with?", named)
+
+
+def test_a_figure_must_be_in_the_closest_sentences() -> None:
+    question = "How many ferries use the harbour?"
+    near = _units("Ferries are vital to the island economy.", "About 40 ferries call each week.")
+    far = _units("Ferries are vital.", "They sail daily.", "Twelve berths date from 2019.")
+    assert ask_gap(question, near) == 0
+    assert ask_gap(question, far) == 1
+
+
+def test_a_post_must_be_named_for_a_who_holds_it_question() -> None:
+    question = "Who chairs the harbour board?"
+    assert ask_gap(question, _units("The harbour board is led by the Port Authority.")) == 1
+    assert ask_gap(question, _units("The board's chair is appointed by the council.")) == 0
+
+
+def test_a_section_the_library_only_refers_to_is_absent() -> None:
+    headings = ["Harbours", "Ferry services"]
+    keywords = KeywordIndex(["Harbours", "Ferry services"])
+    assert absent_reference("What does the fisheries chapter recommend?", headings, keywords)
+    assert absent_reference("What does Part 3 say about marinas?", headings, keywords)
+    assert not absent_reference("What does the ferry services section say?", headings, keywords)
+
+
+def test_pointers_are_recognised() -> None:
+    assert _units("Port statistics, 2019.", kind="notes")[0].is_pointer
+    assert _units("Please see the fisheries section for more.")[0].is_pointer
+    assert not _units("Ferries sail daily from the harbour.")[0].is_pointer
+
+
+def test_refusal_reasons_are_plain_words() -> None:
+    lexicon = LibraryLexicon(["Ferries sail daily from the harbour."])
+    zero = dict.fromkeys(FEATURES, 0.0)
+    gap = explain("How much does a ticket cost?", {**zero, "ask_gap": 1.0}, lexicon)
+    assert gap == "it asks for a figure, and the guidance does not give one"
+    novel = explain("What about the airport?", zero, lexicon)
+    assert "“airport”" in novel
+    assert "relevance" not in gap + novel
+
+
+def test_the_model_file_is_validated(tmp_path: Path) -> None:
+    with pytest.raises(AnswerabilityError, match="missing"):
+        load_answerability_model(tmp_path / "absent.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"weights": {"dense_top": 1.0}, "bias": 0.0}))
+    with pytest.raises(AnswerabilityError, match="weights must be exactly"):
+        load_answerability_model(bad)
+
+
+def test_the_model_combines_the_signals() -> None:
+    model = AnswerabilityModel(weights={**dict.fromkeys(FEATURES, 0.0), "ask_gap": -4.0}, bias=2.0)
+    zero = dict.fromkeys(FEATURES, 0.0)
+    assert model.probability(zero) > 0.5 > model.probability({**zero, "ask_gap": 1.0})

@@ -1,0 +1,77 @@
+"""Condensing follows the officer: only a follow-up with no topic of its own borrows one.
+
+The questions are written for these tests (not taken from the eval sets).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from assistant.ask.condense import ChatModelCondenser, HeuristicCondenser, depends_on_previous
+from assistant.ask.prompts import PromptSet, load_prompts
+
+HISTORY = [
+    {"role": "user", "content": "How do coastal towns feature in the port strategy?"},
+    {"role": "assistant", "content": "…"},
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who approves the harbour plan?",  # short, but names its own topic
+        "Which grants cover flood defences?",
+        "What does it take for a museum to count as a cultural anchor?",  # "it" with a topic
+        "harbour plan approval?",
+    ],
+)
+def test_a_question_with_its_own_topic_stands_as_asked(question: str) -> None:
+    assert not depends_on_previous(question)
+    assert HeuristicCondenser().condense(question, HISTORY) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["and for inland villages?", "what about the ferries?", "why is that?", "Tell me more."],
+)
+def test_a_follow_up_borrows_the_previous_topic(question: str) -> None:
+    assert depends_on_previous(question)
+    standalone = HeuristicCondenser().condense(question, HISTORY)
+    assert standalone.startswith(question)
+    assert "coastal" in standalone and "port" in standalone
+
+
+def test_a_chain_of_follow_ups_keeps_the_first_topic() -> None:
+    history = [
+        *HISTORY,
+        {"role": "user", "content": "and why is that?"},
+        {"role": "assistant", "content": "…"},
+    ]
+    assert "coastal" in HeuristicCondenser().condense("give me an example of one", history)
+
+
+def test_a_new_topic_after_follow_ups_leaves_the_old_one_behind() -> None:
+    history = [*HISTORY, {"role": "user", "content": "what about them?"}]
+    assert HeuristicCondenser().condense("Who approves the harbour plan?", history) == (
+        "Who approves the harbour plan?"
+    )
+
+
+def test_no_history_means_no_rewrite() -> None:
+    assert HeuristicCondenser().condense("and for inland villages?", []) == (
+        "and for inland villages?"
+    )
+
+
+def test_the_chat_model_is_asked_only_for_real_follow_ups() -> None:
+    prompts: PromptSet = load_prompts(REPO / "prompts")
+    model = FakeListChatModel(responses=["How do inland villages feature in the port strategy?"])
+    condenser = ChatModelCondenser(model, prompts)
+    assert condenser.condense("Who approves the harbour plan?", HISTORY) == (
+        "Who approves the harbour plan?"
+    )
+    assert condenser.condense("and for inland villages?", HISTORY) == (
+        "How do inland villages feature in the port strategy?"
+    )
