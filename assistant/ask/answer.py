@@ -8,6 +8,24 @@ from typing import Any
 from assistant.ask.retrieval import Hit
 
 
+def short_section(title: str, section: str) -> str:
+    """The section path without leading headings the title already says."""
+    parts = [p for p in section.split(" > ") if p]
+    while len(parts) > 1 and parts[0].strip().lower() in title.lower():
+        parts.pop(0)
+    return " > ".join(parts)
+
+
+def source_label(title: str, section: str, page: int | None) -> str:
+    """One reference style everywhere: the title once, then the section path, then the page."""
+    parts = [title] if title else []
+    inner = short_section(title, section)
+    if inner and inner.strip().lower() not in title.lower():
+        parts.append(inner)
+    label = " — ".join(parts)
+    return f"{label}, page {page}" if page else label
+
+
 @dataclass(frozen=True)
 class Citation:
     id: int  # the marker number, [1] -> 1
@@ -18,6 +36,10 @@ class Citation:
     quote: str  # verbatim text of the cited passage
     score: float
     chunk_id: str
+
+    @property
+    def label(self) -> str:
+        return source_label(self.title, self.section, self.page)
 
     @classmethod
     def from_hit(cls, marker: int, hit: Hit, quote: str) -> Citation:

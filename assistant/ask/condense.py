@@ -30,6 +30,8 @@ _POINTS_BACK = re.compile(
     r"the\s+(former|latter|last\s+one|next\s+one|previous\s+one))\b",
     re.IGNORECASE,
 )
+# "one" standing for a thing named before: "can a company be one?", "an example of one".
+_ONE = re.compile(r"\b(be|as|of|is|are|an?|each|which|that|this)\s+ones?\b(?!\s+of\b)", re.I)
 # Words of a question that ask rather than name a topic.
 _ASKING = frozenset(
     "what which who whom whose when where why how does do did is are can could should would "
@@ -52,9 +54,10 @@ def own_topic(question: str) -> list[str]:
 
 def depends_on_previous(question: str) -> bool:
     """A follow-up with no topic of its own: it continues ("and for …?"), or it points back
-    ("why is that?") with fewer than two topic words of its own, or it names no topic."""
+    ("why is that?", "can a company be one?") with too little topic of its own, or it names
+    no topic at all."""
     topic = own_topic(question)
-    if _CONTINUES.search(question) or not topic:
+    if _CONTINUES.search(question) or _ONE.search(question) or not topic:
         return True
     return bool(_POINTS_BACK.search(question)) and len(topic) < 2
 

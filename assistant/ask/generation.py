@@ -80,6 +80,8 @@ class ExtractiveGenerator:
         total = sum(self.keywords.idf(t) for t in terms) or 1.0
         candidates: list[tuple[int, str, str]] = []  # hit index, scored unit, text to show
         for index, hit in enumerate(hits[: self.max_hits]):
+            if hit.chunk.kind == "notes":  # footnotes are sources for citations, not answers
+                continue
             units = passage_units(hit.text)
             for order, unit in enumerate(units):
                 text = with_context(units, order)
@@ -93,7 +95,7 @@ class ExtractiveGenerator:
             words = set(tokenize(text))
             overlap = sum(self.keywords.idf(t) for t in terms & words) / total
             length = min(1.0, len(unit.split()) / 12)
-            prior = 0.25 / (1 + index) - (0.3 if hits[index].chunk.kind == "notes" else 0.0)
+            prior = 0.25 / (1 + index)
             score = 0.6 * overlap + 0.8 * cosine + prior + 0.05 * length - 0.001 * order
             ranked.append((score, index, text))
         ranked.sort(key=lambda r: -r[0])

@@ -120,3 +120,12 @@ def test_the_model_combines_the_signals() -> None:
     model = AnswerabilityModel(weights={**dict.fromkeys(FEATURES, 0.0), "ask_gap": -4.0}, bias=2.0)
     zero = dict.fromkeys(FEATURES, 0.0)
     assert model.probability(zero) > 0.5 > model.probability({**zero, "ask_gap": 1.0})
+
+
+def test_source_labels_name_the_title_once() -> None:
+    from assistant.ask.answer import source_label
+
+    title = "Harbour Guide, Part 1. Process: planning a port"
+    section = "Part 1. Process: planning a port > Ferries"
+    assert source_label(title, section, 4) == f"{title} — Ferries, page 4"
+    assert source_label(title, "Part 1. Process: planning a port", None) == title

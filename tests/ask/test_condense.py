@@ -75,3 +75,8 @@ def test_the_chat_model_is_asked_only_for_real_follow_ups() -> None:
     assert condenser.condense("and for inland villages?", HISTORY) == (
         "How do inland villages feature in the port strategy?"
     )
+
+
+def test_one_standing_for_the_previous_topic_is_a_follow_up() -> None:
+    assert depends_on_previous("Could a privately owned marina be one?")
+    assert not depends_on_previous("Is one of the ferry operators on the port board?")

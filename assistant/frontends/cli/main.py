@@ -152,8 +152,7 @@ def print_retrieval(result: Retrieval, as_json: bool) -> None:
 def format_answer(answer: Answer) -> str:
     lines = [answer.answer, ""]
     for c in answer.citations:
-        page = f", p. {c.page}" if c.page else ""
-        lines.append(f"[{c.id}] {c.title} — {c.section}{page}\n    “{c.quote}”")
+        lines.append(f"[{c.id}] {c.label}\n    “{c.quote}”")
     lines.extend(f"note: {w}" for w in answer.warnings)
     return "\n".join(lines).rstrip()
 

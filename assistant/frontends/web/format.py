@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.ask.answer import Answer, Citation
+from assistant.ask.answer import Answer, Citation, short_section
 from assistant.reports.labels import CRITERION_STATE, criteria_found, warning_title
 from assistant.vocabulary import IAP2_LEVELS as VOCABULARY_IAP2
 
@@ -60,14 +60,6 @@ def place(section: str | None, page: int | None) -> str:
 
 
 # --- Ask tab -----------------------------------------------------------------
-def short_section(title: str, section: str) -> str:
-    """The section path without leading headings the title already says."""
-    parts = [p for p in section.split(" > ") if p]
-    while len(parts) > 1 and parts[0].strip().lower() in title.lower():
-        parts.pop(0)
-    return " > ".join(parts)
-
-
 def sources_markdown(citations: Sequence[Citation]) -> str:
     """Sources under an answer: title, section path and page once per passage, then the
     quoted sentences with their [n] markers."""
