@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|\d[\d,.]*%?")
 _CONTRACTION = re.compile(r"['’](s|t|re|ve|d|ll|m)$")
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
@@ -37,7 +38,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case words with possessives and contractions removed."""
-    out = []
+    out: list[str] = []
     for word in _WORD.findall(text.lower()):
         word = _CONTRACTION.sub("", word).strip("'’-")
         out.extend(part for part in word.split("-") if part)

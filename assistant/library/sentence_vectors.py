@@ -45,7 +45,7 @@ class SentenceVectors:
         if not sentences:
             return []
         self.add(sentences)
-        vector = unit_rows(query)[0]
+        vector = unit_rows(np.asarray(query, dtype=np.float32))[0]
         with self._lock:
             matrix = np.stack([self._vectors[s] for s in sentences])
         return [float(x) for x in matrix @ vector]
