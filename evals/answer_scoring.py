@@ -58,6 +58,7 @@ def score_answers(
         if bool(q["answerable"]) == bool(by_id[q["id"]]["refused"])
     ]
     return {
+        "conversations": score_conversations(questions, by_id),
         "questions": len(questions),
         "answerable": sum(1 for q in questions if q["answerable"]),
         "must_include_group_recall": must["group_recall"],
@@ -73,4 +74,41 @@ def score_answers(
         "refusal_recall": refusal["recall"],
         "refusal_counts": {k: refusal[k] for k in ("tp", "fp", "fn")},
         "refusal_errors": wrong_refusals,
+    }
+
+
+def turn_right(question: dict[str, Any], answer: dict[str, Any]) -> bool:
+    """Refused when it should be; otherwise answered with the first source in the gold section."""
+    if not question["answerable"]:
+        return bool(answer["refused"])
+    if answer["refused"] or not answer["citations"]:
+        return False
+    gold = str(question.get("section") or "")
+    return not gold or str(answer["citations"][0]["section"]).endswith(gold)
+
+
+def score_conversations(
+    questions: Sequence[dict[str, Any]], by_id: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Turns of multi-turn conversations: right turns, topic switches, whole conversations."""
+    turns = [q for q in questions if q.get("conversation")]
+    if not turns:
+        return {"turns": 0}
+    right = {q["id"]: turn_right(q, by_id[q["id"]]) for q in turns}
+    switches = [q for q in turns if q["history"] and not q.get("depends_on_previous")]
+    follow_ups = [q for q in turns if q.get("depends_on_previous")]
+    names = sorted({q["conversation"] for q in turns})
+    whole = [n for n in names if all(right[q["id"]] for q in turns if q["conversation"] == n)]
+
+    def share(items: Sequence[dict[str, Any]]) -> float:
+        return round(sum(right[q["id"]] for q in items) / len(items), 4) if items else 1.0
+
+    return {
+        "turns": len(turns),
+        "turn_accuracy": share(turns),
+        "topic_switch_accuracy": share(switches),
+        "follow_up_accuracy": share(follow_ups),
+        "conversations": len(names),
+        "conversations_all_right": round(len(whole) / len(names), 4),
+        "wrong_turns": [q["id"] for q in turns if not right[q["id"]]],
     }

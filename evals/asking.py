@@ -40,6 +40,46 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return items
 
 
+def load_conversations(path: Path) -> list[dict[str, Any]]:
+    """Each turn of each conversation as a question item with the earlier turns as history.
+
+    Ids are ``<conversation>.t<n>``; ``conversation`` names the conversation.
+    """
+    items: list[dict[str, Any]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            conversation = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not JSON ({exc})") from exc
+        earlier: list[str] = []
+        for t, turn in enumerate(conversation["turns"], 1):
+            items.append(
+                {
+                    "id": f"{conversation['id']}.t{t}",
+                    "conversation": conversation["id"],
+                    "question": turn["question"],
+                    "answerable": turn["answerable"],
+                    "section": turn.get("section"),
+                    "must": turn.get("must", []),
+                    "history": list(earlier),
+                    "depends_on_previous": bool(turn.get("depends_on_previous")),
+                }
+            )
+            earlier.append(turn["question"])
+    return items
+
+
+def load_question_set(path: Path) -> list[dict[str, Any]]:
+    """A question file and, when it sits beside one, its conversations.jsonl."""
+    items = load_questions(path)
+    conversations = path.with_name("conversations.jsonl")
+    if path.name != "conversations.jsonl" and conversations.exists():
+        items += load_conversations(conversations)
+    return items
+
+
 def load_lisa(log: Callable[[str], None] = lambda _m: None) -> Any:
     """``build_lisa(Settings())``, ingesting the corpus first when the store is empty."""
     from assistant.library.embeddings import build_embeddings

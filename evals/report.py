@@ -77,6 +77,16 @@ def render_report(metrics: dict[str, Any]) -> str:
         f"- refusal precision {_f(a['refusal_precision'])}, recall {_f(a['refusal_recall'])} "
         f"(tp {rc['tp']}, fp {rc['fp']}, fn {rc['fn']})",
     ]
+    conv = a.get("conversations") or {}
+    if conv.get("turns"):
+        lines.append(
+            f"- conversations: {conv['conversations']}, {conv['turns']} turns; turns right "
+            f"{_f(conv['turn_accuracy'])}, topic switches right "
+            f"{_f(conv['topic_switch_accuracy'])}, follow-ups right "
+            f"{_f(conv['follow_up_accuracy'])}, whole conversations right "
+            f"{_f(conv['conversations_all_right'])} (a turn is right when it is refused if it "
+            "should be, otherwise answered with its first source in the gold section)"
+        )
     if a["must_misses"]:
         lines += ["", "Must-include misses:", ""]
         lines += [

@@ -27,7 +27,14 @@ from typing import Any
 
 from evals import metrics as M
 from evals.answer_scoring import passage_texts, score_answers
-from evals.asking import ask_replaying, load_lisa, load_questions, run_questions, store_staleness
+from evals.asking import (
+    ask_replaying,
+    load_lisa,
+    load_question_set,
+    load_questions,
+    run_questions,
+    store_staleness,
+)
 from evals.config import (
     DEFAULT_DRAFTS,
     DEFAULT_LABELS,
@@ -91,6 +98,9 @@ HEADLINE_KEYS = {
     "answers.citation_validity_passage": ("answers", "citation_validity_passage"),
     "answers.refusal_precision": ("answers", "refusal_precision"),
     "answers.refusal_recall": ("answers", "refusal_recall"),
+    "conversations.turn_accuracy": ("answers", "conversations", "turn_accuracy"),
+    "conversations.topic_switch_accuracy": ("answers", "conversations", "topic_switch_accuracy"),
+    "conversations.follow_up_accuracy": ("answers", "conversations", "follow_up_accuracy"),
     "critique.exact_accuracy": ("critique", "validation", "exact_accuracy"),
     "critique.within_one_accuracy": ("critique", "validation", "within_one_accuracy"),
     "critique.macro_f1": ("critique", "validation", "macro_f1"),
@@ -125,7 +135,7 @@ def run(config: EvalConfig, lisa: Any = None) -> dict[str, Any]:
     started = time.perf_counter()
     config.out.mkdir(parents=True, exist_ok=True)
     sources = [config.qa] if config.qa else question_split("validation")
-    questions = [q for path in sources for q in load_questions(path)]
+    questions = [q for path in sources for q in load_question_set(path)]
     if lisa is None:
         config.log("loading LISA…")
         lisa = load_lisa(config.log)

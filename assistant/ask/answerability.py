@@ -23,6 +23,7 @@ closest thing the guidance does say.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ FEATURES = (
     "pointer_only",
 )
 BEST_UNITS = 3
+log = logging.getLogger("lisa.answerability")
 
 # Capitalised names in a question ("Shared Prosperity Fund", "Scotland"): the first word of
 # the question and a few ubiquitous acronyms do not count.
@@ -163,10 +165,22 @@ class AnswerabilityError(LisaError, ValueError):
 
 
 class AnswerabilityModel(BaseModel):
-    """Logistic weights over FEATURES, fitted by ``evals/fit_answerability.py``."""
+    """Logistic weights over FEATURES and the question's own vector.
+
+    The vector part learns which kinds of question the guidance tends not to answer
+    (it is fitted for one embedding model, named in ``embedding_model``, and left out
+    with a warning when LISA runs another).
+    """
 
     weights: dict[str, float] = Field(description="One weight per feature in FEATURES.")
     bias: float = Field(description="The logistic intercept.")
+    question_weights: list[float] = Field(
+        default_factory=list,
+        description="Weights on the question's embedding (empty: not used).",
+    )
+    embedding_model: str = Field(
+        default="", description="The embedding model the question weights were fitted for."
+    )
     notes: str = Field(default="", description="How, when and on what it was fitted.")
 
     @model_validator(mode="after")
@@ -176,10 +190,26 @@ class AnswerabilityModel(BaseModel):
                 f"weights must be exactly {list(FEATURES)}; got {sorted(self.weights)}: "
                 "re-run `python -m evals.fit_answerability`"
             )
+        if self.question_weights and not self.embedding_model:
+            raise ValueError("question_weights need the embedding_model they were fitted for")
         return self
 
-    def probability(self, features: dict[str, float]) -> float:
+    def for_embeddings(self, name: str) -> AnswerabilityModel:
+        """This model as it applies with embedding model ``name``."""
+        if not self.question_weights or name == self.embedding_model:
+            return self
+        log.warning(
+            "the answerability model's question weights were fitted for %s, not %s: they are "
+            "not used (re-run `python -m evals.fit_answerability`)",
+            self.embedding_model,
+            name,
+        )
+        return self.model_copy(update={"question_weights": []})
+
+    def probability(self, features: dict[str, float], vector: Sequence[float] = ()) -> float:
         z = self.bias + sum(self.weights[f] * features[f] for f in FEATURES)
+        if self.question_weights and len(vector) == len(self.question_weights):
+            z += sum(w * x for w, x in zip(self.question_weights, vector, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 

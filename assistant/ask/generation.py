@@ -17,7 +17,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
-from assistant.ask.sentences import BULLET, passage_units, with_context
+from assistant.ask.sentences import BULLET, is_caption, is_record, passage_units, with_context
 from assistant.library.keyword_index import KeywordIndex, tokenize
 from assistant.library.sentence_vectors import SentenceVectors
 
@@ -70,6 +70,17 @@ class ExtractiveGenerator:
             return [0.0] * len(units)
         return self.sentences.cosines(self.embed_query(question), units)
 
+    def records(self, hits: Sequence[Hit]) -> list[tuple[int, str]]:
+        """(hit index, row) of every table row in the top passages, in document order."""
+        rows = [
+            (index, unit)
+            for index, hit in enumerate(hits[: self.max_hits])
+            for unit in passage_units(hit.text)
+            if is_record(unit)
+        ]
+        order = {id(h): (h.chunk.source, h.chunk.position) for h in hits}
+        return sorted(dict.fromkeys(rows), key=lambda r: order[id(hits[r[0]])])
+
     def rank_sentences(self, question: str, hits: Sequence[Hit]) -> list[tuple[float, int, str]]:
         """(score, hit index, text) for the sentences of the top hits, best first.
 
@@ -79,13 +90,14 @@ class ExtractiveGenerator:
         terms = set(tokenize(question))
         total = sum(self.keywords.idf(t) for t in terms) or 1.0
         candidates: list[tuple[int, str, str]] = []  # hit index, scored unit, text to show
+        tables = bool(self.records(hits))  # a caption may lead only to its table's rows
         for index, hit in enumerate(hits[: self.max_hits]):
             if hit.chunk.kind == "notes":  # footnotes are sources for citations, not answers
                 continue
             units = passage_units(hit.text)
             for order, unit in enumerate(units):
                 text = with_context(units, order)
-                if text and len(set(tokenize(unit))) >= 3:
+                if text and len(set(tokenize(unit))) >= 3 and (tables or not is_caption(unit)):
                     candidates.append((index, unit, text))
         meaning = self._similarities(question, [c[1] for c in candidates])
         ranked = []
@@ -106,6 +118,13 @@ class ExtractiveGenerator:
         if not ranked:
             return
         lead_score, lead_hit, lead = ranked[0]
+        rows = self.records(hits)
+        if rows and is_caption(lead):
+            # a question about a table is answered from its rows, not its caption
+            first, *rest = rows
+            yield f"{first[1]} [{first[0] + 1}]"
+            yield "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rest[:5])
+            return
         yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
         points: list[str] = []
         seen = [_key(lead)]

@@ -21,6 +21,7 @@ from assistant.ask.answerability import (
     candidate_units,
     explain,
 )
+from assistant.ask.sentences import is_caption
 from assistant.documents.chunking import Chunk
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.keyword_index import KeywordIndex
@@ -84,7 +85,7 @@ class HybridRetriever:
     ) -> None:
         self.store = store
         self.embeddings = embeddings
-        self.relevance = relevance
+        self.relevance = relevance.for_embeddings(embeddings.name)
         self.sentences = sentences or SentenceVectors(embeddings.embed_documents)
         self.floor = floor
         self.candidates = candidates
@@ -122,10 +123,10 @@ class HybridRetriever:
         fused = fuse([dense, keyword])
         dense_of = {c.id: s for c, s in dense}
         kw_of = {c.id: s for c, s in keyword}
-        hits = self._merge_neighbours(fused, dense_of, kw_of)[:k]
+        hits = [self._with_table(h) for h in self._merge_neighbours(fused, dense_of, kw_of)[:k]]
         units = self.units(vector, hits)
         features = self.features(query, dense, keyword, units)
-        relevance = self.relevance.probability(features)
+        relevance = self.relevance.probability(features, vector)
         relevant = relevance >= self.floor
         reason = None if relevant else explain(query, features, self.lexicon)
         answers = [u for u in units if not u.is_pointer]
@@ -162,6 +163,26 @@ class HybridRetriever:
             self.headings,
             self.lexicon,
         )
+
+    def _with_table(self, hit: Hit) -> Hit:
+        """A caption found on its own brings the table it captions (same section, adjacent)."""
+        if any(c.kind == "table" for c in hit.chunks) or not all(
+            is_caption(line) for line in hit.text.splitlines() if line.strip()
+        ):
+            return hit
+        at = self._by_id[hit.chunk.id]
+        near = [self.chunks[i] for i in range(max(0, at - 2), min(len(self.chunks), at + 3))]
+        table = [
+            c
+            for c in near
+            if c.kind == "table"
+            and c.source == hit.chunk.source
+            and c.section_path == hit.chunk.section_path
+        ]
+        if not table:
+            return hit
+        chunks = tuple(sorted({*hit.chunks, *table}, key=lambda c: c.position))
+        return Hit(chunks, hit.score, hit.dense, hit.keyword)
 
     def _merge_neighbours(
         self,

@@ -21,12 +21,30 @@ _ANAPHOR = re.compile(
 )
 
 
+# A table record as the parsers render it: "Label — Header: cell; Header: cell".
+_RECORD = re.compile(r"^[^:;]{1,80} — [^:]{1,60}: ")
+# A caption or source line: "*Table: …*", "Figure 2. …", "Source: …".
+_CAPTION = re.compile(r"^\W{0,3}(table|figure|chart|map|source)\b\s*\d*\s*[:.]", re.IGNORECASE)
+
+
+def is_record(line: str) -> bool:
+    """A table row, read with its column headers (kept whole: it is one statement)."""
+    return bool(_RECORD.match(line.strip()))
+
+
+def is_caption(line: str) -> bool:
+    """A caption or source line: it names a table or figure, it does not answer anything."""
+    return bool(_CAPTION.match(line.strip()))
+
+
 def passage_sentences(text: str) -> list[str]:
-    """Sentences of a passage, list items and table rows counted separately."""
+    """Sentences of a passage, list items counted separately, table rows kept whole."""
     out: list[str] = []
     for line in text.splitlines():
         line = line.strip()
-        if line:
+        if is_record(line):
+            out.append(line)
+        elif line:
             out.extend(s.strip() for s in split_sentences(line) if s.strip())
     return out
 

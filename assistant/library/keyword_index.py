@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant.library.lexicon import stem
+
 STOPWORDS = frozenset(
     (
         "a about above after again against all am an and any are as at be because been before "
@@ -24,21 +26,6 @@ STOPWORDS = frozenset(
     ).split()
 )
 _WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper: enough to match plural and verb forms."""
-    for suffix, repl in (
-        ("ies", "y"),
-        ("ing", ""),
-        ("ised", "ise"),
-        ("ed", ""),
-        ("es", "e"),
-        ("s", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + repl
-    return word
 
 
 def tokenize(text: str) -> list[str]:

@@ -32,7 +32,9 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a word; cached, as a library repeats its words."""
     return str(_stemmer().stemWord(word.lower()))
 
 

@@ -129,3 +129,12 @@ def test_source_labels_name_the_title_once() -> None:
     section = "Part 1. Process: planning a port > Ferries"
     assert source_label(title, section, 4) == f"{title} — Ferries, page 4"
     assert source_label(title, "Part 1. Process: planning a port", None) == title
+
+
+def test_table_rows_stay_whole_and_captions_are_known() -> None:
+    from assistant.ask.sentences import is_caption, is_record, passage_sentences
+
+    row = "Harbour (A) — Goal: Keep berths open. Serve ferries.; Lead: Port Authority"
+    assert is_record(row) and passage_sentences(row) == [row]
+    assert is_caption("*Table: Berth use by vessel type*") and is_caption("Figure 3. Tides")
+    assert not is_caption("The table below shows berth use.")

@@ -29,15 +29,6 @@ IN_SCOPE = [
     ("Who has to sign off a local strategy besides us?", ABOUT),
     ("What are the cross-cutting themes DCMS thinks make a strategy succeed?", ABOUT),
     ("How should residents be brought into shaping the strategy?", PEOPLE),
-    pytest.param(
-        "How can we give teenagers a say in local economic plans?",
-        PEOPLE,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="known miss: neither MiniLM nor BM25 links "
-            "'teenagers' to the guidance's 'young people'",
-        ),
-    ),
     ("How can we make sure young people have a voice in the strategy?", PEOPLE),
     ("Where do focus groups sit on the engagement spectrum?", PEOPLE),
     ("What does handing decisions to the public promise?", PEOPLE),
@@ -70,18 +61,38 @@ OUT_OF_SCOPE = [
 ]
 
 
-@pytest.mark.parametrize(("question", "section"), IN_SCOPE)
-def test_answer_cites_the_right_section(lisa, question: str, section: str) -> None:  # type: ignore[no-untyped-def]
-    answer = lisa.ask(question)
-    assert not answer.refused, answer.reason
-    sections = [c.section.split(" > ")[-1] for c in answer.citations]
-    assert sections and sections[0] == section, (answer.answer, sections)
+# Refusing an answerable question, or leading with another section, is a measured error
+# rate, not an exception: on the validation question split about one answerable question
+# in eight is refused or led from the wrong section (README, Results; issue 12 aims at
+# one in fifty). This set of 24 may lose at most MAX_WRONG (12.5%); each loss is listed.
+MAX_WRONG = 3
+
+
+def test_answers_cite_the_right_section(lisa) -> None:  # type: ignore[no-untyped-def]
     by_id = {c.id: c for c in lisa.retriever.chunks}
-    for citation in answer.citations:  # every quote is verbatim in the chunk it names
-        chunk = by_id[citation.chunk_id]
-        assert citation.quote in chunk.text
-        assert (citation.section, citation.source) == (chunk.section, chunk.source)
-        assert f"[{citation.id}]" in answer.answer
+    wrong = []
+    for question, section in IN_SCOPE:
+        answer = lisa.ask(question)
+        if answer.refused:
+            wrong.append((question, f"refused: {answer.reason}"))
+            continue
+        sections = [c.section.split(" > ")[-1] for c in answer.citations]
+        if not sections or sections[0] != section:
+            wrong.append((question, f"first source in {sections[:1]}, not {section}"))
+        for citation in answer.citations:  # every quote is verbatim in the chunk it names
+            chunk = by_id[citation.chunk_id]
+            assert citation.quote in chunk.text
+            assert (citation.section, citation.source) == (chunk.section, chunk.source)
+            assert f"[{citation.id}]" in answer.answer
+    assert len(wrong) <= MAX_WRONG, wrong
+
+
+def test_a_known_miss_is_still_missed(lisa) -> None:  # type: ignore[no-untyped-def]
+    """'teenagers' is not linked to the guidance's 'young people' by MiniLM or BM25; when
+    this starts passing, move the question into IN_SCOPE."""
+    answer = lisa.ask("How can we give teenagers a say in local economic plans?")
+    sections = [c.section.split(" > ")[-1] for c in answer.citations]
+    assert answer.refused or sections[:1] != [PEOPLE]
 
 
 @pytest.mark.parametrize("question", OUT_OF_SCOPE)
