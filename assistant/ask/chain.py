@@ -1,8 +1,9 @@
 """The ask chain: guard → condense → retrieve → generate → verify citations.
 
-``build_chain(retriever, generator, prompts)`` assembles LangChain runnables;
-``AnswerChain.invoke`` gives the final ``Answer`` and ``AnswerChain.stream``
-yields text as it is generated, then the checked ``Answer``.
+``build_chain(retriever, generator, prompts)`` assembles the LangChain runnable
+that prepares a turn (guard, condense, retrieve); ``AnswerChain.stream`` then
+yields text as it is generated and finally the checked ``Answer``, and
+``AnswerChain.invoke`` is that stream's last item: one composition for both.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.ask.answer import Answer, Citation
+from assistant.ask.answer import Answer, Citation, source_label
 from assistant.ask.citations import check_answer
 from assistant.ask.condense import Condenser, HeuristicCondenser, Message
 from assistant.ask.generation import ExtractiveGenerator, Generator
@@ -80,13 +81,12 @@ class AnswerChain:
         self.condenser = condenser
         self.k = k
         self.fallback = fallback
-        self.runnable: Runnable[dict[str, Any], Answer] = (
+        # guard → condense → retrieve; generation streams, then the answer is verified
+        self.prepare: Runnable[dict[str, Any], Turn] = (
             RunnableLambda(self._start)
             | RunnableLambda(self._guard)
             | RunnableLambda(self._condense)
             | RunnableLambda(self._retrieve)
-            | RunnableLambda(self._generate)
-            | RunnableLambda(self._verify)
         )
 
     # --- steps -------------------------------------------------------------
@@ -118,10 +118,6 @@ class AnswerChain:
 
     def _answerable(self, turn: Turn) -> bool:
         return bool(turn.retrieval and turn.retrieval.relevant and turn.retrieval.hits)
-
-    def _generate(self, turn: Turn) -> Turn:
-        turn.text = "".join(self._stream_text(turn))
-        return turn
 
     def _stream_text(self, turn: Turn) -> Iterator[str]:
         if not self._answerable(turn):
@@ -207,9 +203,9 @@ class AnswerChain:
         )
         closest = retrieval.closest
         if closest is not None:
-            where = closest.chunk.section_path[-1] if closest.chunk.section_path else "the guidance"
-            page = f", page {closest.chunk.page}" if closest.chunk.page else ""
-            suggestions = f"The closest it comes ({where}{page}): “{closest.text}” " + suggestions
+            chunk = closest.chunk
+            where = source_label(chunk.title, chunk.section, chunk.page) or "the guidance"
+            suggestions = f"The closest it comes ({where}): “{closest.text}” " + suggestions
         reason = retrieval.reason or "no relevant guidance"
         if retrieval.failed:
             text = f"LISA could not search the guidance: {reason}."
@@ -221,15 +217,15 @@ class AnswerChain:
 
     # --- public API --------------------------------------------------------
     def invoke(self, question: str, history: Sequence[Message] = ()) -> Answer:
-        return self.runnable.invoke({"question": question, "history": list(history)})
+        """The final checked Answer (the last item ``stream`` yields)."""
+        for item in self.stream(question, history):
+            if isinstance(item, Answer):
+                return item
+        raise AssertionError("stream always ends with the Answer")
 
     def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
         """Yield text pieces as generated, then the final checked Answer."""
-        turn = self._retrieve(
-            self._condense(
-                self._guard(self._start({"question": question, "history": list(history)}))
-            )
-        )
+        turn = self.prepare.invoke({"question": question, "history": list(history)})
         pieces: list[str] = []
         for piece in self._stream_text(turn):
             pieces.append(piece)
