@@ -17,11 +17,16 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.ask.answer import Answer, Citation, source_label
 from assistant.ask.citations import check_answer
-from assistant.ask.condense import Condenser, HeuristicCondenser, Message
+from assistant.ask.condense import Condenser, HeuristicCondenser, Message, own_topic
 from assistant.ask.generation import ExtractiveGenerator, Generator
 from assistant.ask.guard import RequestCheck, check_request
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import HybridRetriever, Retrieval
+
+NO_TOPIC = (
+    "the question does not say what it is about; ask it with its topic "
+    "(for example, “why are rural areas harder to serve?”)"
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,10 @@ class AnswerChain:
 
     def _retrieve(self, turn: Turn) -> Turn:
         since = time.perf_counter()
-        if turn.check and turn.check.allowed:
+        if turn.check and turn.check.allowed and not own_topic(turn.standalone):
+            # "why is that?" with no conversation before it: there is nothing to look up
+            turn.retrieval = Retrieval(turn.standalone, [], False, 0.0, reason=NO_TOPIC)
+        elif turn.check and turn.check.allowed:
             turn.retrieval = self.retriever.retrieve(turn.standalone, self.k)
         self._timed(turn, "retrieve", since)
         return turn

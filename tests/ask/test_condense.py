@@ -80,3 +80,20 @@ def test_the_chat_model_is_asked_only_for_real_follow_ups() -> None:
 def test_one_standing_for_the_previous_topic_is_a_follow_up() -> None:
     assert depends_on_previous("Could a privately owned marina be one?")
     assert not depends_on_previous("Is one of the ferry operators on the port board?")
+
+
+def test_a_bare_follow_up_with_no_conversation_is_refused_with_advice() -> None:
+    from unittest.mock import Mock
+
+    from assistant.ask.chain import NO_TOPIC, build_chain
+    from assistant.ask.generation import ExtractiveGenerator
+    from assistant.ask.retrieval import HybridRetriever
+    from assistant.library.keyword_index import KeywordIndex
+
+    retriever = Mock(spec=HybridRetriever, keywords=KeywordIndex([]))  # never searched
+    chain = build_chain(
+        retriever, ExtractiveGenerator(KeywordIndex([])), load_prompts(REPO / "prompts")
+    )
+    answer = chain.invoke("and why is that?")
+    assert answer.refused and answer.reason == NO_TOPIC
+    retriever.retrieve.assert_not_called()

@@ -153,3 +153,18 @@ def test_critique_shows_the_table_evidence_and_downloads(
     tab.get_by_text(f"In your draft ({DRAFT.name})").wait_for()
     shot(tab, "critique-details.png")
     assert_only_local(requested, app[0])
+
+
+def test_the_chat_bin_really_forgets_the_conversation(page: tuple[Any, list[str]]) -> None:
+    """After the chat's own clear button, a bare follow-up has nothing to lean on."""
+    tab, _ = page
+    box = tab.locator("#ask-question textarea")
+    chat = tab.locator("#ask-chat")
+    box.fill("What counts as a rural area?")
+    box.press("Enter")
+    chat.get_by_text("Sources", exact=True).wait_for()
+    chat.get_by_role("button", name=re.compile("clear", re.IGNORECASE)).first.click()
+    chat.get_by_text("Sources", exact=True).wait_for(state="detached")
+    box.fill("and why is that?")
+    box.press("Enter")
+    chat.get_by_text("does not say what it is about").wait_for()  # not read as rural areas
