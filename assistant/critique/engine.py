@@ -128,10 +128,10 @@ def screen(
         if hit is None and float(scores.injection[i]) >= threshold:
             message = "reads as addressed to an assessor or an automated tool"
             hit = Injection(unit.text, message, "learned")
-        if hit is None:
-            pool.append(i)
-        else:
+        if hit is not None:
             flagged.append((unit.section, hit))
+        elif not unit.hidden:  # text a reader cannot see is reported, never evidence
+            pool.append(i)
     return pool, flagged
 
 
@@ -206,6 +206,17 @@ def _warnings(
         )
         for where, hit in analysis.injections
     ]
+    hidden = [b for b in document.blocks if b.hidden]
+    if hidden:
+        reasons = sorted({b.hidden for b in hidden})
+        out.append(
+            CritiqueWarning(
+                "hidden_text",
+                f"{len(hidden)} passage(s) a reader cannot see ({', '.join(reasons)}) were found; "
+                "they were not counted as evidence. Check why they are there.",
+                hidden[0].text[:300],
+            )
+        )
     pages = {b.page for b in document.blocks if b.page is not None and b.text.strip()}
     if pages:
         blank = sorted(set(range(1, max(pages) + 1)) - pages)

@@ -9,6 +9,7 @@ they help an officer find the quote but never decide a status.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ class DraftUnit:
     page: int | None
     block: int  # index of the block it came from (sentences of one paragraph share it)
     kind: str = "text"  # text | table | footnote
+    hidden: str = ""  # why a reader cannot see it (white or tiny text); never evidence
 
     @property
     def section(self) -> str:
@@ -69,7 +71,10 @@ def draft_units(document: Document) -> list[DraftUnit]:
                 continue  # a stray list number or symbol, not a sentence
             if len(quote.split()) >= _MIN_WORDS or re.search(r"\d", quote):
                 kind = "footnote" if block.kind == "footnote" else "text"
-                units.append(_unit(units, quote, quote, path, block.page, number, kind))
+                unit = _unit(units, quote, quote, path, block.page, number, kind)
+                units.append(
+                    dataclasses.replace(unit, hidden=block.hidden) if block.hidden else unit
+                )
     return units
 
 

@@ -97,6 +97,8 @@ def _pieces(doc: Document, max_words: int) -> Iterator[_Piece]:
     stack: list[tuple[int, str]] = []
     notes: list[Block] = []
     for block in doc.blocks:
+        if block.hidden:  # text a reader cannot see is not guidance
+            continue
         if block.kind == "heading":
             while stack and stack[-1][0] >= block.level:
                 stack.pop()

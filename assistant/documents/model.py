@@ -29,6 +29,7 @@ class Block:
     level: int = 0  # heading level, 1 = top
     page: int | None = None  # 1-based page as printed, when the format has pages
     rows: tuple[tuple[str, ...], ...] = ()  # tables: header row first
+    hidden: str = ""  # why a reader cannot see it ("white text", "1-point text"); "" if visible
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,13 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             para = next(paragraphs)
+            hidden = _hidden_runs(para)
             text = clean_inline(para.text)
+            if hidden:  # keep what a reader sees; what they cannot see is a block of its own
+                unseen = {run._r for run, _ in hidden}  # the run elements (proxies are new)
+                text = clean_inline("".join(r.text for r in para.runs if r._r not in unseen))
+                for why, group in _group_reasons(hidden):
+                    blocks.append(Block("text", clean_inline(group), hidden=why))
             if not text:
                 continue
             style = (para.style.name if para.style is not None else "") or ""
@@ -283,6 +289,37 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
                 blocks.append(_table_block(rows, None))
     blocks.extend(_docx_margins(doc))
     return blocks
+
+
+TINY_POINTS = 3.0  # text this small is not meant to be read
+
+
+def _hidden_runs(para: Any) -> list[tuple[Any, str]]:
+    """Runs of a Word paragraph a reader cannot see, with the reason."""
+    out = []
+    for run in para.runs:
+        if not run.text.strip():
+            continue
+        font = run.font
+        color = font.color.rgb if font.color is not None and font.color.type is not None else None
+        if font.hidden:
+            out.append((run, "text formatted as hidden"))
+        elif color is not None and str(color).upper() == "FFFFFF":
+            out.append((run, "white text"))
+        elif font.size is not None and font.size.pt <= TINY_POINTS:
+            out.append((run, f"{font.size.pt:g}-point text"))
+    return out
+
+
+def _group_reasons(hidden: list[tuple[Any, str]]) -> list[tuple[str, str]]:
+    """Consecutive hidden runs with one reason, joined."""
+    groups: list[tuple[str, str]] = []
+    for run, why in hidden:
+        if groups and groups[-1][0] == why:
+            groups[-1] = (why, groups[-1][1] + run.text)
+        else:
+            groups.append((why, run.text))
+    return [(why, text) for why, text in groups if text.strip()]
 
 
 def _docx_margins(doc: Any) -> list[Block]:

@@ -8,8 +8,10 @@ paragraphs, and hands them to the shared heuristics in ``parsers``.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import Counter
+from typing import Any
 
 from assistant.documents.model import Block, DocumentError
 from assistant.documents.parsers import (
@@ -35,7 +37,12 @@ def parse_pdf(data: bytes, source: str) -> list[Block]:
             if not opened:
                 raise DocumentError(source, "the PDF is password-protected; save an unlocked copy")
         labels = _page_labels(reader)
-        page_texts = [(page.extract_text() or "", labels[i]) for i, page in enumerate(reader.pages)]
+        page_texts = []
+        hidden: list[Block] = []
+        for i, page in enumerate(reader.pages):
+            text, unseen = _visible_text(page)
+            page_texts.append((text, labels[i]))
+            hidden.extend(Block("text", t, page=labels[i], hidden=why) for why, t in unseen)
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -50,7 +57,61 @@ def parse_pdf(data: bytes, source: str) -> list[Block]:
     paragraphs: list[tuple[str, int | None]] = []
     for lines, (_, label) in zip(page_lines, page_texts, strict=True):
         paragraphs.extend((p, label) for p in _pdf_paragraphs(lines))
-    return blocks_from_paragraphs(paragraphs)
+    return blocks_from_paragraphs(paragraphs) + hidden
+
+
+TINY_POINTS = 3.0  # text drawn this small is not meant to be read
+_WHITE = 0.95
+
+
+def _visible_text(page: Any) -> tuple[str, list[tuple[str, str]]]:
+    """The page's text without what a reader cannot see, and that text with the reason.
+
+    pypdf reports the fill colour operators and each text run with its font size and
+    matrices; a run drawn in white or under ``TINY_POINTS`` points is hidden."""
+    fill = [0.0, 0.0, 0.0]
+    saved: list[list[float]] = []  # the graphics state stack (q / Q) holds the fill colour
+    pieces: list[tuple[str, str]] = []
+
+    def operand(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
+        if op == b"q":
+            saved.append(list(fill))
+            return
+        if op == b"Q":
+            fill[:] = saved.pop() if saved else [0.0, 0.0, 0.0]
+            return
+        try:
+            values = [float(a) for a in args]
+        except (TypeError, ValueError):
+            return
+        if op == b"rg" and len(values) == 3:
+            fill[:] = values
+        elif op == b"g" and len(values) == 1:
+            fill[:] = values * 3
+        elif op == b"k" and len(values) == 4:
+            c, m, y, k = values
+            fill[:] = [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+
+    def run(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        scale = math.hypot(float(tm[2]), float(tm[3])) * math.hypot(float(cm[2]), float(cm[3]))
+        points = float(size or 0) * (scale or 1.0)
+        if all(v >= _WHITE for v in fill):
+            pieces.append(("white text", text))
+        elif 0 < points < TINY_POINTS:
+            pieces.append((f"{points:.1g}-point text", text))
+
+    text = page.extract_text(visitor_operand_before=operand, visitor_text=run) or ""
+    for _, piece in pieces:
+        text = text.replace(piece.strip(), "", 1) if len(piece.strip()) >= 3 else text
+    grouped: list[tuple[str, str]] = []
+    for why, piece in pieces:
+        if grouped and grouped[-1][0] == why:
+            grouped[-1] = (why, grouped[-1][1] + piece)
+        else:
+            grouped.append((why, piece))
+    return text, [(why, " ".join(t.split())) for why, t in grouped if t.strip()]
 
 
 def _page_labels(reader: object) -> list[int]:
