@@ -14,11 +14,10 @@ from assistant.ask.answerability import (
     Unit,
     absent_reference,
     ask_gap,
-    asks_for,
     explain,
-    lists_asked_noun,
     load_answerability_model,
 )
+from assistant.ask.asks import asks_for, lists_asked_noun
 from assistant.documents.chunking import Chunk
 from assistant.library.keyword_index import KeywordIndex
 from assistant.library.lexicon import LibraryLexicon

@@ -1,0 +1,138 @@
+"""What a question asks for: a figure, a date, a named post, a list of named things or a
+procedure, and whether a sentence supplies it.
+
+"How many…", "what is the deadline…", "who chairs…", "which LEPs…", "how do we
+apply…" each ask for a kind of answer; a sentence that shares the question's words
+but holds no figure, no date, no post or no list of the asked-for things does not
+answer it ("naming a thing is not listing its parts").
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.library.lexicon import stem
+
+# --- what kind of answer a question asks for ---------------------------------------
+# Posts held by one person: a question asking who holds one needs that post in the answer.
+ROLES = (
+    "minister",
+    "secretary of state",
+    "chair",
+    "chairman",
+    "chairperson",
+    "director",
+    "chief executive",
+    "president",
+    "mayor",
+    "official",
+    "individual",
+    "person",
+    "head",
+    "board member",
+)
+_ASKS = {
+    "figure": re.compile(
+        r"\bhow\s+(much|many|long|often|fast|big|large)\b|\bwhat(?:['’]s|\s+is|\s+are|\s+was)?"
+        r"\s+(?:the\s+|a\s+)?(?:current\s+|average\s+|typical\s+|latest\s+|exact\s+|minimum\s+|"
+        r"maximum\s+)?(?:[a-z-]+\s+)??(percentage|proportion|share|rate|amount|number|figure|"
+        r"speed|size|budget|cost|price|salary|wage|threshold|target)s?\b|"
+        r"\b(minimum|maximum)\s+\w+|\b(percentage|per\s*cent)\s+of\b|\bthreshold\b",
+        re.IGNORECASE,
+    ),
+    "date": re.compile(
+        r"\bwhen\s+(is|was|were|will|must|did|does|do|should|"
+        r"can|has|have|are)\b|\b(on|by)\s+what\s+dates?\b|\bwhat\s+(year|date|month|"
+        r"time\s*scale|timescale|timetable)\b|\bby\s+when\b|\bdeadline\b|\bdue\s+date\b|"
+        r"\btime\s*frame\b|\bhow\s+soon\b|\bsince\s+when\b",
+        re.IGNORECASE,
+    ),
+    "person": re.compile(
+        r"\b(who|which)\b.{0,40}\b(" + "|".join(ROLES) + r")s?\b|\bwho\s+(chairs|heads|"
+        r"directs|sits\s+on)\b|\bname\s+of\s+the\s+(" + "|".join(ROLES) + r")\b",
+        re.IGNORECASE,
+    ),
+    "instances": re.compile(
+        r"\b(which|what)\s+(specific\s+|particular\s+|other\s+|individual\s+)?(leps|local\s+"
+        r"enterprise\s+partnerships|areas|places|councils|authorities|regions|counties|cities|"
+        r"towns|organisations|organizations|companies|firms|businesses|members|partners|"
+        r"projects|programmes|schemes|funds|documents|reports|commitments|innovations|indicators|"
+        r"measures|metrics|members|results|dates|sectors|examples)\b"
+        r"|\b(list|name|identify|enumerate)\s+(the|all|some|any|them|those|these)\b"
+        r"|\bany\s+(examples?|case\s+stud(y|ies))\b",
+        re.IGNORECASE,
+    ),
+    "procedure": re.compile(
+        r"\bhow\s+(do|can|should|would|does|to)\s+(i\s+|we\s+|you\s+|they\s+|one\s+|an?\s+\w+\s+|"
+        r"our\s+\w+\s+)?(formally\s+|actually\s+|go\s+about\s+)?(apply|submit|register|sign\s+up|"
+        r"enrol|enroll|appeal|bid|claim|book|join|contact|request|complain|get\s+(funding|"
+        r"approval|signed))\b|\bstep[-\s]by[-\s]step\b|\bapplication\s+(process|form)\b|"
+        r"\b(template|portal|form)\s+(for|to)\b|\bwho\s+do\s+(i|we)\s+(contact|send|submit)",
+        re.IGNORECASE,
+    ),
+}
+# The thing a list or "which" question asks for: "list the members", "which LEPs".
+_ASKED_NOUN = re.compile(
+    r"\b(?:list|name|identify|enumerate|which|what)\s+(?:the\s+|all\s+|some\s+|any\s+)?"
+    r"(?:[a-z-]+\s+){0,3}?([a-z]+[^s\W]s)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(
+    r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b",
+    re.IGNORECASE,
+)
+_LIST_AFTER = re.compile(
+    r"^\W{0,3}(?:[\w-]+\s+){0,6}?(:|such\s+as\b|includ(e|es|ing)\b|like\b|e\.g\.|"
+    r"for\s+example\b|are\b)",
+    re.IGNORECASE,
+)
+_STEPS = re.compile(r"\b(process|steps?|stages?|procedure)\b", re.IGNORECASE)
+# A reference to a part of the guidance: "the digital skills section", "Part 2", "chapter 4".
+
+
+def asks_for(question: str) -> list[str]:
+    """The kinds of answer the question asks for (figure, date, person, instances, procedure)."""
+    return [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
+
+
+def supplies(kind: str, question: str, text: str) -> bool:
+    """Whether a candidate sentence supplies an answer of this kind."""
+    if kind == "figure":
+        return bool(_DIGIT.search(text))
+    if kind == "date":
+        return bool(_YEAR.search(text))
+    if kind == "person":
+        lowered = question.lower()
+        asked = [r for r in ROLES if re.search(rf"\b{r}", lowered)] or ["member"]
+        return any(re.search(rf"\b{r}", text.lower()) for r in asked)
+    if kind == "instances":
+        return lists_asked_noun(question, text)
+    if kind == "procedure":
+        return bool(_STEPS.search(text)) and (":" in text or text.count(";") >= 2)
+    return True
+
+
+def lists_asked_noun(question: str, text: str) -> bool:
+    """A list of the asked-for things: the noun, then a list ("members: …", "such as …")."""
+    match = _ASKED_NOUN.search(question)
+    if not match:
+        return text.count(",") >= 2 or ":" in text
+    noun = stem(match.group(1).lower())
+    lowered = text.lower()
+    for found in re.finditer(r"[a-z]+", lowered):
+        if stem(found.group(0)) == noun:
+            after = lowered[found.end() :]
+            if _LIST_AFTER.search(after) and (after.count(",") >= 1 or ":" in after):
+                return True
+    return False
+
+
+ASK_WORDS = {
+    "figure": "a figure",
+    "date": "a date",
+    "person": "a named person or post",
+    "instances": "a list of named examples",
+    "procedure": "a step-by-step procedure",
+}
