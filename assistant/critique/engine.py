@@ -63,7 +63,6 @@ Progress = Callable[[float, str], None]
 Narrator = Callable[[CritiqueReport], str]
 SHORT_DRAFT_WORDS = 500
 EMBED_BATCH = 64
-_HIDDEN = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _BASE64 = re.compile(r"\b[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")
 
 
@@ -128,8 +127,9 @@ def screen(
         if hit is None and float(scores.injection[i]) >= threshold:
             message = "reads as addressed to an assessor or an automated tool"
             hit = Injection(unit.text, message, "learned")
-        if hit is not None:
-            flagged.append((unit.section, hit))
+        if hit is not None:  # where it was: the section, or how it was hidden
+            where = ", ".join(part for part in (unit.hidden, unit.section) if part)
+            flagged.append((where, hit))
         elif not unit.hidden:  # text a reader cannot see is reported, never evidence
             pool.append(i)
     return pool, flagged
@@ -151,7 +151,6 @@ def analyse_draft(
     model: EvidenceModel,
     embeddings: LisaEmbeddings,
     report: Progress,
-    hidden: Sequence[Injection] = (),
 ) -> DraftAnalysis:
     """Units, injections and unit scores of one draft (the slow part: embedding)."""
     started = time.perf_counter()
@@ -163,7 +162,6 @@ def analyse_draft(
     report(0.88, "scoring principles")
     scores = score_units(model, vectors, [u.embed_text for u in units])
     keep, flagged = screen(units, scores, model.thresholds.injection)
-    flagged = [("hidden markup", h) for h in hidden] + flagged
     pool = tuple(units[i] for i in keep)
     if not pool:
         raise CritiqueError(
@@ -267,7 +265,6 @@ def score_draft(
     *,
     narrator: Narrator | None = None,
     progress: Progress | None = None,
-    hidden: Sequence[Injection] = (),
 ) -> CritiqueReport:
     """Critique one parsed draft; raise CritiqueError if it has nothing to assess."""
     return critique_document(
@@ -277,7 +274,6 @@ def score_draft(
         guidance,
         narrator=narrator,
         progress=progress,
-        hidden=hidden,
     ).report
 
 
@@ -289,7 +285,6 @@ def critique_document(
     *,
     narrator: Narrator | None = None,
     progress: Progress | None = None,
-    hidden: Sequence[Injection] = (),
 ) -> Critique:
     """The report and the units it was built from; CritiqueError if nothing can be assessed."""
     tell: Progress = progress or (lambda _f, _s: None)
@@ -298,7 +293,7 @@ def critique_document(
             document.source, "no fitted evidence model: run `python -m evals.fit_evidence`"
         )
     model = rubric.judgement
-    analysis = analyse_draft(document, model, embeddings, tell, hidden)
+    analysis = analyse_draft(document, model, embeddings, tell)
     found = findings(analysis.scores, model.thresholds, rubric.minimum_levels())
     level, level_unit = engagement_level(analysis.scores, model.thresholds)
     tell(0.92, "quoting the guidance")
@@ -354,17 +349,6 @@ def _narrate(report: CritiqueReport, narrator: Narrator) -> CritiqueReport:
     return dataclasses.replace(report, narrative=text.strip() or None)
 
 
-def hidden_injections(path: Path) -> list[Injection]:
-    """Injections hidden in markup the parser drops (HTML comments in text formats)."""
-    if path.suffix.lower() not in (".md", ".markdown", ".txt", ".html", ".htm"):
-        return []
-    try:
-        raw = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return []
-    return [hit for body in _HIDDEN.findall(raw) for hit in find_injections(body)]
-
-
 def critique_file(
     path: Path,
     rubric: Rubric,
@@ -414,7 +398,6 @@ def critique_path(
             guidance,
             narrator=narrator,
             progress=tell,
-            hidden=hidden_injections(path),
         )
     except DocumentError as exc:
         return CritiqueFailure(name, exc.reason)

@@ -9,6 +9,7 @@ be read raises ``DocumentError`` naming the file and the reason.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from assistant.documents.model import (
@@ -51,6 +52,27 @@ def read_sidecar(path: Path) -> dict[str, str]:
     return {k: str(v) for k, v in raw.items()}
 
 
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_PAGE_MARK = re.compile(r"^\s*page\s+\d+\s*$", re.IGNORECASE)
+
+
+def split_comments(text: str) -> tuple[str, list[str]]:
+    """The text without its HTML comments, and the comments (a reader never sees them).
+
+    Page markers (``<!-- page 4 -->``) stay in place: the Markdown parser reads them."""
+    comments: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        body = match.group(1)
+        if _PAGE_MARK.match(body):
+            return match.group(0)
+        if " ".join(body.split()):
+            comments.append(" ".join(body.split()))
+        return " " if "\n" not in body else "\n"
+
+    return _COMMENT.sub(take, text), comments
+
+
 def load_document(path: Path, max_bytes: int, source: str | None = None) -> Document:
     """Read one file into a Document, or raise DocumentError with the reason."""
     from assistant.documents import parsers, pdf
@@ -80,13 +102,14 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
     elif suffix == ".docx":
         blocks = parsers.parse_docx(data, source)
     else:
-        text = _decode_text(data, source)
+        text, comments = split_comments(_decode_text(data, source))
         if suffix in (".md", ".markdown"):
             blocks = parsers.parse_markdown(text)
         elif suffix in (".html", ".htm"):
             blocks = parsers.parse_html(text)
         else:
             blocks = parsers.parse_plain_text(text)
+        blocks += [Block("text", c, hidden="HTML comment") for c in comments]
     if not any(b.text.strip() for b in blocks):
         raise DocumentError(source, "no readable text in the file")
     metadata = read_sidecar(path)

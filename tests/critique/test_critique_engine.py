@@ -139,7 +139,8 @@ def test_injections_hidden_in_comments_are_reported(
     report = _critique(tmp_path, critique_rubric, guidance_chunks, hidden, "hidden.md", embedder)
     assert isinstance(report, CritiqueReport)
     warnings = [w for w in report.warnings if w.kind == "injection"]
-    assert warnings and "hidden markup" in warnings[0].message
+    assert warnings and "HTML comment" in warnings[0].message
+    assert any(w.kind == "hidden_text" for w in report.warnings)
 
 
 def test_narrator_text_is_attached_and_never_changes_statuses(
