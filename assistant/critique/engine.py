@@ -215,17 +215,15 @@ def _warnings(
                 hidden[0].text[:300],
             )
         )
-    pages = {b.page for b in document.blocks if b.page is not None and b.text.strip()}
-    if pages:
-        blank = sorted(set(range(1, max(pages) + 1)) - pages)
-        if blank:
-            out.append(
-                CritiqueWarning(
-                    "scanned",
-                    f"Page(s) {', '.join(map(str, blank))} have no text layer (scanned images?) "
-                    "and were not assessed; run OCR and critique again.",
-                )
+    if document.pages_without_text:  # every such page, not only those between text pages
+        blank = ", ".join(map(str, document.pages_without_text))
+        out.append(
+            CritiqueWarning(
+                "scanned",
+                f"Page(s) {blank} have no text layer (scanned images?) and were not assessed; "
+                "run OCR and critique again.",
             )
+        )
     if document.word_count < SHORT_DRAFT_WORDS:
         out.append(
             CritiqueWarning(

@@ -97,8 +97,9 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
             f"the file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit",
         )
     data = path.read_bytes()
+    blank: tuple[int, ...] = ()
     if suffix == ".pdf":
-        blocks = pdf.parse_pdf(data, source)
+        blocks, blank = pdf.parse_pdf(data, source)
     elif suffix == ".docx":
         blocks = parsers.parse_docx(data, source)
     else:
@@ -121,7 +122,7 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
         else None
     )
     title = metadata.get("title") or embedded or _first_heading(blocks) or path.stem
-    return Document(source=source, title=title, blocks=tuple(blocks), metadata=metadata)
+    return Document(source, title, tuple(blocks), metadata, pages_without_text=blank)
 
 
 def _decode_text(data: bytes, source: str) -> str:

@@ -38,6 +38,7 @@ class Document:
     title: str
     blocks: tuple[Block, ...]
     metadata: dict[str, str] = field(default_factory=dict)
+    pages_without_text: tuple[int, ...] = ()  # page labels with no text layer (scanned?)
 
     @property
     def word_count(self) -> int:

@@ -257,11 +257,28 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
 
     from docx import Document as load_docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
         doc = load_docx(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(source, f"the DOCX is damaged or not a Word file ({exc})") from exc
+    except ValueError as exc:  # python-docx: the package is not a Word document
+        raise DocumentError(source, not_a_word_document(data)) from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError) as exc:
+        raise DocumentError(
+            source,
+            f"the Word file is damaged ({type(exc).__name__}: {exc}); open it in Word and save "
+            "it again, or export it as PDF",
+        ) from exc
+    try:
+        return _docx_blocks(doc)
+    except XMLSyntaxError as exc:  # a header, footer or comments part is damaged
+        raise DocumentError(
+            source,
+            f"part of the Word file is damaged ({exc}); open it in Word and save it again",
+        ) from exc
+
+
+def _docx_blocks(doc: Any) -> list[Block]:
     blocks: list[Block] = []
     body = doc.element.body
     tables = iter(doc.tables)
@@ -289,6 +306,30 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
                 blocks.append(_table_block(rows, None))
     blocks.extend(_docx_margins(doc))
     return blocks
+
+
+# What an Office package really is, from the content type of its main part.
+_OFFICE_KINDS = (
+    ("macroEnabled", "a macro-enabled Word document (.docm)", "save it as a plain Word document"),
+    ("spreadsheetml", "an Excel workbook", "copy the text into a Word document"),
+    ("presentationml", "a PowerPoint presentation", "export it as PDF"),
+    ("ms-excel", "an Excel workbook", "copy the text into a Word document"),
+)
+
+
+def not_a_word_document(data: bytes) -> str:
+    """Say what a file named .docx really is, and what to do."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return "the file is named .docx but is not a Word document; save it as .docx or PDF"
+    for marker, kind, advice in _OFFICE_KINDS:
+        if marker in types:
+            return f"the file is named .docx but is {kind}: {advice}, then upload that"
+    return "the file is named .docx but is not a Word document; save it as .docx or PDF"
 
 
 TINY_POINTS = 3.0  # text this small is not meant to be read

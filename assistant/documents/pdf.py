@@ -23,7 +23,8 @@ from assistant.documents.parsers import (
 )
 
 
-def parse_pdf(data: bytes, source: str) -> list[Block]:
+def parse_pdf(data: bytes, source: str) -> tuple[list[Block], tuple[int, ...]]:
+    """The PDF's blocks, and the labels of every page with no text layer."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -57,7 +58,8 @@ def parse_pdf(data: bytes, source: str) -> list[Block]:
     paragraphs: list[tuple[str, int | None]] = []
     for lines, (_, label) in zip(page_lines, page_texts, strict=True):
         paragraphs.extend((p, label) for p in _pdf_paragraphs(lines))
-    return blocks_from_paragraphs(paragraphs) + hidden
+    blank = tuple(label for text, label in page_texts if not text.strip())
+    return blocks_from_paragraphs(paragraphs) + hidden, blank
 
 
 TINY_POINTS = 3.0  # text drawn this small is not meant to be read

@@ -147,6 +147,18 @@ def test_pdf_pages_are_kept_and_blank_pages_warned(
     assert pages_seen <= {1, 3} and pages_seen
 
 
+def test_every_page_without_text_is_warned(
+    tmp_path: Path, critique_rubric: Rubric, guidance_chunks: object, embedder: LisaEmbeddings
+) -> None:
+    text = "Priorities. We will create 1,500 jobs by 2027 and publish an annual scorecard."
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(_pdf([text, "", text.replace("1,500", "900"), ""]))
+    report = _run(path, critique_rubric, guidance_chunks, embedder)
+    assert isinstance(report, CritiqueReport)
+    scanned = [w.message for w in report.warnings if w.kind == "scanned"]
+    assert scanned and scanned[0].startswith("Page(s) 2, 4 have no text layer")
+
+
 def test_docx_drafts_are_read(
     tmp_path: Path, critique_rubric: Rubric, guidance_chunks: object, embedder: LisaEmbeddings
 ) -> None:

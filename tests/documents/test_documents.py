@@ -207,3 +207,50 @@ def test_pdf_heading_ending_in_a_preposition_before_a_new_sentence(tmp_path: Pat
     )
     blocks = load_document(path, MB).blocks
     assert ("heading", "Part 1: Where we start from") in [(b.kind, b.text) for b in blocks]
+
+
+def _rezip(source: Path, target: Path, change: dict[str, bytes]) -> Path:
+    """A copy of an Office package with some parts replaced."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            new.writestr(item, change.get(item.filename, old.read(item.filename)))
+    return target
+
+
+def _word(path: Path) -> Path:
+    from docx import Document as make_docx
+
+    doc = make_docx()
+    doc.add_paragraph("Our strategy was written with residents.")
+    doc.save(str(path))
+    return path
+
+
+def test_a_damaged_word_file_is_a_document_error_not_a_traceback(tmp_path: Path) -> None:
+    broken = _rezip(
+        _word(tmp_path / "ok.docx"), tmp_path / "broken.docx", {"word/document.xml": b"<w:doc"}
+    )
+    with pytest.raises(DocumentError, match=r"damaged.*save it again"):
+        load_document(broken, 10**7)
+
+
+def test_a_renamed_macro_or_excel_file_says_what_it_is(tmp_path: Path) -> None:
+    import zipfile
+
+    original = _word(tmp_path / "ok.docx")
+    with zipfile.ZipFile(original) as package:
+        types = package.read("[Content_Types].xml").decode()
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    macro = types.replace(main, "application/vnd.ms-word.document.macroEnabled.main+xml")
+    docm = _rezip(original, tmp_path / "macro.docx", {"[Content_Types].xml": macro.encode()})
+    with pytest.raises(DocumentError, match=r"macro-enabled Word document \(\.docm\)") as caught:
+        load_document(docm, 10**7)
+    assert "BytesIO" not in caught.value.reason
+    sheet = types.replace(
+        main, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    )
+    xlsx = _rezip(original, tmp_path / "sheet.docx", {"[Content_Types].xml": sheet.encode()})
+    with pytest.raises(DocumentError, match="an Excel workbook"):
+        load_document(xlsx, 10**7)

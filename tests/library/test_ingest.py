@@ -83,15 +83,32 @@ def test_incremental_ingest_skips_replaces_and_removes(tmp_path: Path) -> None:
     assert "extra.md" not in Manifest.load(settings.manifest_path).files
 
 
+def _damaged_word_file(path: Path) -> None:
+    """A real Word package whose main XML part is cut off."""
+    import io
+    import zipfile
+
+    from docx import Document as make_docx
+
+    buffer = io.BytesIO()
+    make_docx().save(buffer)
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = b"<w:document" if item.filename == "word/document.xml" else old.read(item)
+            new.writestr(item, data)
+
+
 def test_bad_files_fail_alone_and_the_rest_ingests(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path)
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     (corpus / "latin1.txt").write_bytes("Caf\xe9".encode("latin-1"))
+    _damaged_word_file(corpus / "damaged.docx")
     settings = make_settings(tmp_path, corpus_dir=corpus)
     report = _run(settings, HashEmbedder())
     assert not report.ok
     failed = {f.source: f.reason for f in report.files if f.status == "failed"}
-    assert set(failed) == {"broken.pdf", "latin1.txt"}
+    assert set(failed) == {"broken.pdf", "latin1.txt", "damaged.docx"}
+    assert "damaged" in (failed["damaged.docx"] or "")
     assert "not UTF-8" in (failed["latin1.txt"] or "")
     assert report.count("added") == 2
 
