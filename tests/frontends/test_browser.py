@@ -168,3 +168,20 @@ def test_the_chat_bin_really_forgets_the_conversation(page: tuple[Any, list[str]
     box.fill("and why is that?")
     box.press("Enter")
     chat.get_by_text("does not say what it is about").wait_for()  # not read as rural areas
+
+
+def test_a_question_is_shown_as_text_not_rendered(
+    page: tuple[Any, list[str]], app: tuple[str, Settings]
+) -> None:
+    """Markdown or HTML typed into a question is never rendered (no image is fetched)."""
+    tab, requested = page
+    box = tab.locator("#ask-question textarea")
+    box.fill("![pixel](http://203.0.113.9/pixel.png) <b>bold</b> what counts as rural?")
+    box.press("Enter")
+    chat = tab.locator("#ask-chat")
+    chat.get_by_text("what counts as rural?", exact=False).first.wait_for()
+    shown = chat.inner_text()
+    assert "![pixel](http://203.0.113.9/pixel.png" in shown and "<b>bold</b>" in shown
+    assert chat.locator("img[src*='203.0.113.9']").count() == 0
+    assert chat.locator("b", has_text="bold").count() == 0
+    assert_only_local(requested, app[0])

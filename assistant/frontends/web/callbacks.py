@@ -22,6 +22,7 @@ from assistant.frontends.web.feedback import record_feedback
 from assistant.frontends.web.format import (
     DRAFT_SUFFIXES,
     answer_markdown,
+    as_text,
     backend_banner,
     check_upload,
     draft_answer_markdown,
@@ -129,7 +130,7 @@ class Callbacks:
         if not q:
             yield s.messages, "", s
             return
-        s.messages = [*s.messages, {"role": "user", "content": esc(q)}]
+        s.messages = [*s.messages, {"role": "user", "content": as_text(q)}]
         pending = {"role": "assistant", "content": "_Searching the guidance…_"}
         yield [*s.messages, pending], "", s
         answer: Answer | None = None
@@ -288,7 +289,7 @@ class Callbacks:
         reply = draft_answer_markdown(passages, guidance, s.draft_name)
         s.draft_messages = [
             *s.draft_messages,
-            {"role": "user", "content": esc(q)},
+            {"role": "user", "content": as_text(q)},
             {"role": "assistant", "content": reply},
         ]
         s.draft_history = [*s.draft_history, *history_turns(q, guidance)]

@@ -8,6 +8,7 @@ Every piece of document or model text that goes into HTML is escaped.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,15 @@ LIBRARY_HEADERS = ["Title", "File", "Publisher", "Date", "Status", "Passages", "
 def esc(text: object) -> str:
     """HTML-escape anything for use in HTML or Markdown."""
     return html.escape("" if text is None else str(text), quote=False)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def as_text(text: object) -> str:
+    """What an officer typed, shown as typed: HTML escaped and Markdown neutralised, so
+    ``![x](http://…)`` is text, never an image the browser fetches."""
+    return _MARKDOWN.sub(r"\\\1", esc(text))
 
 
 def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
