@@ -123,9 +123,18 @@ class Settings(BaseSettings):
     )
     auth_password: SecretStr | None = Field(None, description="Password for the web app's login.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest draft accepted in the web app.")
-    feedback_path: Path = Field(
-        Path("data/feedback.jsonl"), description="Where thumbs up/down feedback is appended."
+    feedback_path: Path | None = Field(
+        None,
+        description=(
+            "Where thumbs up/down feedback is appended (personal data redacted). Empty: "
+            "feedback.jsonl in the data folder."
+        ),
     )
+
+    @property
+    def feedback_file(self) -> Path:
+        """Where feedback goes: the setting, or feedback.jsonl in the data folder."""
+        return self.feedback_path or self.data_dir / "feedback.jsonl"
 
     @property
     def max_file_bytes(self) -> int:

@@ -23,6 +23,7 @@ STAGES: dict[str, int] = {
     "offline": 0,
     "vectors": 0,
     "vocabulary": 0,
+    "redact": 0,
     "testing": 0,
     "documents": 1,
     "library": 2,

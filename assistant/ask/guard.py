@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.documents.injection import find_injections
+from assistant.redact import redact
 
 log = logging.getLogger("lisa.guard")
 
@@ -56,7 +57,9 @@ def check_request(text: str) -> RequestCheck:
     if not text.strip():
         return RequestCheck("empty", "the question is empty")
     if _EXTRACTION.search(text) or find_injections(text):
-        log.warning("refused an instruction-override or prompt-extraction attempt: %.200r", text)
+        log.warning(
+            "refused an instruction-override or prompt-extraction attempt: %.200r", redact(text)
+        )
         return RequestCheck(
             "injection", "requests to change LISA's instructions or reveal them are refused"
         )

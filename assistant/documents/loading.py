@@ -75,7 +75,7 @@ def split_comments(text: str) -> tuple[str, list[str]]:
 
 def load_document(path: Path, max_bytes: int, source: str | None = None) -> Document:
     """Read one file into a Document, or raise DocumentError with the reason."""
-    from assistant.documents import parsers, pdf
+    from assistant.documents import parsers, pdf, word
 
     source = source or path.name
     suffix = path.suffix.lower()
@@ -101,7 +101,7 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
     if suffix == ".pdf":
         blocks, blank = pdf.parse_pdf(data, source)
     elif suffix == ".docx":
-        blocks = parsers.parse_docx(data, source)
+        blocks = word.parse_docx(data, source)
     else:
         text, comments = split_comments(_decode_text(data, source))
         if suffix in (".md", ".markdown"):
@@ -117,7 +117,7 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
     embedded = (
         pdf.pdf_title(data)
         if suffix == ".pdf"
-        else parsers.docx_title(data)
+        else word.docx_title(data)
         if suffix == ".docx"
         else None
     )

@@ -109,7 +109,7 @@ def test_ask_shows_a_cited_answer_and_saves_feedback(
     shot(tab, "ask.png")
     tab.locator("#ask-chat").get_by_role("button", name="Like", exact=True).first.click()
     tab.get_by_text("your rating was saved").wait_for()
-    saved = read_feedback(app[1].feedback_path)
+    saved = read_feedback(app[1].feedback_file)
     assert saved and saved[-1]["rating"] == "up" and "young people" in saved[-1]["question"]
     assert_only_local(requested, app[0])
 

@@ -180,7 +180,7 @@ class Callbacks:
             return message_html("Only LISA's answers can be rated.", "info")
         question, answer = s.rated[index]
         rating = "up" if like.liked is True else "down"
-        record_feedback(self.settings.feedback_path, question, answer, rating)
+        record_feedback(self.settings.feedback_file, question, answer, rating)
         return message_html("Thank you: your rating was saved.", "success")
 
     # --- Critique -----------------------------------------------------------

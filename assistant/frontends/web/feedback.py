@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.redact import redact
+
 Rating = Literal["up", "down"]
 RATINGS: tuple[Rating, ...] = ("up", "down")
 MAX_FIELD_CHARS = 20_000  # a pasted essay does not make a feedback line unbounded
@@ -29,8 +31,8 @@ def feedback_record(
         raise ValueError(f"rating must be one of {RATINGS}, not {rating!r}")
     stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
     return {
-        "question": question[:MAX_FIELD_CHARS],
-        "answer": answer[:MAX_FIELD_CHARS],
+        "question": redact(question)[:MAX_FIELD_CHARS],
+        "answer": redact(answer)[:MAX_FIELD_CHARS],
         "rating": rating,
         "timestamp": stamp,
     }
