@@ -97,12 +97,11 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
             f"the file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit",
         )
     data = path.read_bytes()
-    blank: tuple[int, ...] = ()
-    if suffix == ".pdf":
-        blocks, blank = pdf.parse_pdf(data, source)
-    elif suffix == ".docx":
-        blocks = word.parse_docx(data, source)
+    if suffix in (".pdf", ".docx"):  # one pass reads the blocks and the embedded title
+        parsed = pdf.parse_pdf(data, source) if suffix == ".pdf" else word.parse_docx(data, source)
+        blocks, embedded, blank = parsed.blocks, parsed.title, parsed.pages_without_text
     else:
+        embedded, blank = None, ()
         text, comments = split_comments(_decode_text(data, source))
         if suffix in (".md", ".markdown"):
             blocks = parsers.parse_markdown(text)
@@ -114,13 +113,6 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
     if not any(b.text.strip() for b in blocks):
         raise DocumentError(source, "no readable text in the file")
     metadata = read_sidecar(path)
-    embedded = (
-        pdf.pdf_title(data)
-        if suffix == ".pdf"
-        else word.docx_title(data)
-        if suffix == ".docx"
-        else None
-    )
     title = metadata.get("title") or embedded or _first_heading(blocks) or path.stem
     return Document(source, title, tuple(blocks), metadata, pages_without_text=blank)
 

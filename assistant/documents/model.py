@@ -33,6 +33,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Parsed:
+    """What a parser read from one file, in one pass: blocks, the embedded title (document
+    properties or metadata) and the pages with no text layer."""
+
+    blocks: list[Block]
+    title: str | None = None
+    pages_without_text: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
     source: str  # file name as shown in citations
     title: str

@@ -8,12 +8,13 @@ paragraphs, and hands them to the shared heuristics in ``parsers``.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 from collections import Counter
 from typing import Any
 
-from assistant.documents.model import Block, DocumentError
+from assistant.documents.model import Block, DocumentError, Parsed
 from assistant.documents.parsers import (
     LIST_ITEM,
     PAGE_NUMBER_LINE,
@@ -22,9 +23,11 @@ from assistant.documents.parsers import (
     looks_like_heading,
 )
 
+log = logging.getLogger("lisa.documents")
 
-def parse_pdf(data: bytes, source: str) -> tuple[list[Block], tuple[int, ...]]:
-    """The PDF's blocks, and the labels of every page with no text layer."""
+
+def parse_pdf(data: bytes, source: str) -> Parsed:
+    """The PDF's blocks, its title and the labels of every page with no text layer."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -37,6 +40,7 @@ def parse_pdf(data: bytes, source: str) -> tuple[list[Block], tuple[int, ...]]:
                 raise DocumentError(source, f"the PDF is encrypted ({exc})") from exc
             if not opened:
                 raise DocumentError(source, "the PDF is password-protected; save an unlocked copy")
+        title = _title(reader)
         labels = _page_labels(reader)
         page_texts = []
         hidden: list[Block] = []
@@ -59,7 +63,7 @@ def parse_pdf(data: bytes, source: str) -> tuple[list[Block], tuple[int, ...]]:
     for lines, (_, label) in zip(page_lines, page_texts, strict=True):
         paragraphs.extend((p, label) for p in _pdf_paragraphs(lines))
     blank = tuple(label for text, label in page_texts if not text.strip())
-    return blocks_from_paragraphs(paragraphs) + hidden, blank
+    return Parsed(blocks_from_paragraphs(paragraphs) + hidden, title, blank)
 
 
 TINY_POINTS = 3.0  # text drawn this small is not meant to be read
@@ -114,6 +118,18 @@ def _visible_text(page: Any) -> tuple[str, list[tuple[str, str]]]:
         else:
             grouped.append((why, piece))
     return text, [(why, " ".join(t.split())) for why, t in grouped if t.strip()]
+
+
+def _title(reader: Any) -> str | None:
+    """The title in the document information; damaged metadata only loses the title."""
+    from pypdf.errors import PdfReadError
+
+    try:
+        meta = reader.metadata
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        log.warning("the PDF's document information is unreadable (%s): no embedded title", exc)
+        return None
+    return " ".join(str((meta.title if meta is not None else None) or "").split()) or None
 
 
 def _page_labels(reader: object) -> list[int]:
@@ -171,15 +187,3 @@ def _pdf_paragraphs(lines: list[str]) -> list[str]:
         if stripped.endswith(TERMINAL) or heading:
             paras.append([])
     return ["\n".join(p) for p in paras if p]
-
-
-def pdf_title(data: bytes) -> str | None:
-    """The title in the PDF's document information, if any."""
-    from pypdf import PdfReader
-
-    try:
-        meta = PdfReader(io.BytesIO(data)).metadata
-    except Exception:  # the page parser reports a damaged file; a title is optional
-        return None
-    title = (meta.title if meta is not None else None) or ""
-    return " ".join(str(title).split()) or None

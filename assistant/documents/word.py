@@ -11,11 +11,12 @@ import io
 import re
 from typing import Any
 
-from assistant.documents.model import Block, DocumentError
+from assistant.documents.model import Block, DocumentError, Parsed
 from assistant.documents.parsers import clean_inline, table_block
 
 
-def parse_docx(data: bytes, source: str) -> list[Block]:
+def parse_docx(data: bytes, source: str) -> Parsed:
+    """The Word file's blocks and the title in its document properties."""
     import zipfile
 
     from docx import Document as load_docx
@@ -33,7 +34,8 @@ def parse_docx(data: bytes, source: str) -> list[Block]:
             "it again, or export it as PDF",
         ) from exc
     try:
-        return _docx_blocks(doc)
+        title = clean_inline(doc.core_properties.title or "") or None
+        return Parsed(_docx_blocks(doc), title)
     except XMLSyntaxError as exc:  # a header, footer or comments part is damaged
         raise DocumentError(
             source,
@@ -146,17 +148,6 @@ def _docx_margins(doc: Any) -> list[Block]:
             seen.add(text)
             out.append(Block("footnote", text))
     return out
-
-
-def docx_title(data: bytes) -> str | None:
-    """The title stored in the Word file's properties, if any."""
-    from docx import Document as load_docx
-
-    try:
-        title = load_docx(io.BytesIO(data)).core_properties.title
-    except Exception:  # the body parser reports a damaged file; a title is optional
-        return None
-    return clean_inline(title) or None
 
 
 def _docx_heading_level(style: str) -> int:
