@@ -165,6 +165,7 @@ def test_the_chat_bin_really_forgets_the_conversation(page: tuple[Any, list[str]
     chat.get_by_text("Sources", exact=True).wait_for()
     chat.get_by_role("button", name=re.compile("clear", re.IGNORECASE)).first.click()
     chat.get_by_text("Sources", exact=True).wait_for(state="detached")
+    tab.get_by_text("New conversation: earlier questions").wait_for()  # the server forgot
     box.fill("and why is that?")
     box.press("Enter")
     chat.get_by_text("does not say what it is about").wait_for()  # not read as rural areas

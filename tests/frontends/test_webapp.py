@@ -80,8 +80,8 @@ def test_ask_streams_an_answer_with_sources_and_keeps_history(url: str, fake: Fa
     question, history = fake.questions[-1]
     assert question == "And in rural areas?"
     assert history[0] == {"role": "user", "content": "How do we involve young people?"}
-    chat, _ = c.predict(api_name="/new_conversation")
-    assert chat == []
+    chat, _, note = c.predict(api_name="/new_conversation")
+    assert chat == [] and "New conversation" in note
 
 
 def test_refusal_is_visible(url: str) -> None:

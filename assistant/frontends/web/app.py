@@ -169,10 +169,13 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
             show_progress="minimal",
         )
         clear_btn.click(
-            cb.new_conversation, [state], [chatbot, question, state], api_name="new_conversation"
+            cb.new_conversation,
+            [state],
+            [chatbot, question, state, feedback_note],
+            api_name="new_conversation",
         )
         # the chat's own bin icon empties the history too, not just the view
-        chatbot.clear(cb.new_conversation, [state], [chatbot, question, state])
+        chatbot.clear(cb.new_conversation, [state], [chatbot, question, state, feedback_note])
         chatbot.like(cb.rate, [state], [feedback_note], api_visibility="private")
         critique_outputs = [
             critique_status,

@@ -165,7 +165,8 @@ class Callbacks:
     def new_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
         s = self.session_of(value, request)
         s.messages, s.history, s.rated = [], [], {}
-        return [], "", s
+        note = message_html("New conversation: earlier questions no longer steer the answers.")
+        return [], "", s, note
 
     def new_draft_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
         """Forget the questions asked about the draft (the draft itself stays)."""
