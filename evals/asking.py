@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -18,15 +18,20 @@ if TYPE_CHECKING:
     from evals.baselines import TutorialRetriever
 
 
-def load_questions(path: Path) -> list[dict[str, Any]]:
-    items = []
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL file."""
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            yield n, json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{n}: not JSON ({exc})") from exc
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    items = []
+    for n, item in _records(path):
         missing = {"id", "question", "answerable"} - set(item)
         if missing:
             raise ValueError(f"{path}:{n}: missing field(s) {sorted(missing)}")
@@ -46,13 +51,7 @@ def load_conversations(path: Path) -> list[dict[str, Any]]:
     Ids are ``<conversation>.t<n>``; ``conversation`` names the conversation.
     """
     items: list[dict[str, Any]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            conversation = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc})") from exc
+    for _, conversation in _records(path):
         earlier: list[str] = []
         for t, turn in enumerate(conversation["turns"], 1):
             items.append(

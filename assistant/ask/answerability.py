@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
@@ -176,9 +177,14 @@ def candidate_units(
     return out
 
 
+@lru_cache(maxsize=1)
+def _framing_terms() -> frozenset[str]:
+    return frozenset(tokenize(" ".join(_FRAMING)))
+
+
 def content_terms(question: str) -> set[str]:
     """The question's keyword-index terms, less the words that frame a question."""
-    return set(tokenize(question)) - set(tokenize(" ".join(_FRAMING)))
+    return set(tokenize(question)) - _framing_terms()
 
 
 def ask_gap(question: str, units: Sequence[Unit]) -> float:
