@@ -3,9 +3,10 @@
 1. The four layers of ``assistant.critique.judgement`` are fitted with scikit-learn
    on the sentence bank (``evals/bank/bank_*.jsonl``) and the injection bank
    (``evals/bank/injections_*.jsonl``), over the bundled embedding model.
-2. The decision thresholds (found, weak, IAP2) and the two regularisation strengths
-   are chosen by exact agreement on the **tuning** drafts only (``evals/splits.json``).
-   Validation drafts are never read here.
+2. The two regularisation strengths and the heading weight are chosen by
+   leave-one-author-out exact agreement on the **tuning** drafts (the simplest within
+   0.01 of the best); the decision thresholds (found, weak, IAP2, injection) are then
+   fitted on all tuning drafts (``evals/splits.json``). Validation drafts are never read here.
 3. The result is written to ``prompts/evidence_model.json`` with its provenance.
 """
 
@@ -24,11 +25,9 @@ import numpy as np
 
 from assistant.critique.decide import (
     engagement_level,
-    findings,
-    principle_status,
     unit_evidence,
 )
-from assistant.critique.engine import embed_units, screen, subset_scores
+from assistant.critique.engine import embed_units, heading_rows, screen, subset_scores
 from assistant.critique.evidence import DraftUnit, draft_units
 from assistant.critique.features import FEATURES, feature_matrix
 from assistant.critique.judgement import (
@@ -55,6 +54,8 @@ NONE_STRENGTH = {"negation", "admission", "keyword_list", "heading", "compliance
 LEVELS = IAP2_LEVELS[1:]
 GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
 INJECTION_THRESHOLD = 0.5  # a probability: not tuned
+HEADING_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
+LOAO_SLACK = 0.01
 
 
 def _read_jsonl(pattern: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -157,6 +158,10 @@ class DraftData:
     draft: LabelledDraft
     units: list[DraftUnit]
     vectors: np.ndarray
+    headings: np.ndarray  # per unit, its heading's embedding (zero row: no heading)
+
+    def scores(self, model: EvidenceModel) -> UnitScores:
+        return score_units(model, self.vectors, [u.embed_text for u in self.units], self.headings)
 
 
 def draft_data(
@@ -165,41 +170,64 @@ def draft_data(
     out = []
     for item in items:
         units = draft_units(load_document(item.path, max_bytes))
-        out.append(DraftData(item, units, embed_units(units, embeddings, lambda _f, _s: None)))
+        vectors = embed_units(units, embeddings, lambda _f, _s: None)
+        out.append(
+            DraftData(item, units, vectors, heading_rows(units, embeddings, vectors.shape[1]))
+        )
     return out
 
 
-def agreement(
-    rubric: Rubric, data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds
-) -> tuple[float, float]:
-    """(exact status agreement, IAP2 accuracy) at ``thresholds``."""
-    right = total = iap2_right = 0
-    for d, pool in zip(data, scored, strict=True):
-        found = findings(pool, thresholds, rubric.minimum_levels())
-        for principle in rubric.principles:
-            total += 1
-            right += principle_status(principle, found) == d.draft.labels["status"][principle.id]
-        iap2_right += engagement_level(pool, thresholds)[0] == d.draft.labels["iap2"]
-    return right / max(total, 1), iap2_right / max(len(data), 1)
+def iap2_accuracy(data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds) -> float:
+    right = sum(
+        engagement_level(pool, thresholds)[0] == d.draft.labels["iap2"]
+        for d, pool in zip(data, scored, strict=True)
+    )
+    return right / max(len(data), 1)
 
 
-def _exact_only(
-    rubric: Rubric, data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds
-) -> tuple[float, float]:
-    """Exact agreement only (the grid search's inner loop), from per-draft maxima."""
-    right = total = 0
-    for d, pool in zip(data, scored, strict=True):
+@dataclass(frozen=True)
+class Maxima:
+    """Per draft and criterion, the best evidence and weak-evidence scores, with the labels:
+    everything the found/weak grid search needs, computed once."""
+
+    evidence: np.ndarray  # drafts × criteria
+    weak: np.ndarray
+    gold: np.ndarray  # drafts × principles, 0 missing / 1 partial / 2 met
+
+
+STATUS_CODE = {"missing": 0, "partial": 1, "met": 2}
+
+
+def maxima(rubric: Rubric, data: list[DraftData], scored: list[UnitScores]) -> Maxima:
+    e_rows, w_rows = [], []
+    for pool in scored:
         if pool.topic.shape[0] == 0:
-            e = w = np.zeros(len(pool.criteria))
-        else:
-            ev, wk = unit_evidence(pool, rubric.minimum_levels())
-            e, w = ev.max(axis=0), wk.max(axis=0)
-        found = {c for c, v in zip(pool.criteria, e, strict=True) if v >= thresholds.found}
-        weak = {c for c, v in zip(pool.criteria, w, strict=True) if v >= thresholds.weak} - found
-        for principle in rubric.principles:
-            total += 1
-            right += principle.status_from(found, weak) == d.draft.labels["status"][principle.id]
-    return right / max(total, 1), 0.0
+            e_rows.append(np.zeros(len(pool.criteria)))
+            w_rows.append(np.zeros(len(pool.criteria)))
+            continue
+        ev, wk = unit_evidence(pool, rubric.minimum_levels())
+        e_rows.append(ev.max(axis=0))
+        w_rows.append(wk.max(axis=0))
+    gold = [[STATUS_CODE[d.draft.labels["status"][p.id]] for p in rubric.principles] for d in data]
+    return Maxima(np.asarray(e_rows), np.asarray(w_rows), np.asarray(gold))
+
+
+def _exact_only(rubric: Rubric, m: Maxima, criteria: tuple[str, ...], t: Thresholds) -> float:
+    """Exact agreement at ``t`` from per-draft maxima, by the rubric's rule
+    (``Principle.status_from``, vectorised over drafts for the grid search)."""
+    if m.gold.size == 0:
+        return 0.0
+    found = m.evidence >= t.found
+    weak = (m.weak >= t.weak) & ~found
+    right = 0
+    for k, principle in enumerate(rubric.principles):
+        idx = [criteria.index(c.id) for c in principle.criteria]
+        core = [criteria.index(c.id) for c in principle.criteria if c.core]
+        met = found[:, core].sum(axis=1) >= principle.met_needs
+        some = (found[:, idx] | weak[:, idx]).any(axis=1)
+        status = np.where(met, 2, np.where(some, 1, 0))
+        right += int((status == m.gold[:, k]).sum())
+    return right / m.gold.size
 
 
 def injection_f1(data: list[DraftData], scored: list[UnitScores], threshold: float) -> float:
@@ -233,16 +261,18 @@ def choose_thresholds(rubric: Rubric, data: list[DraftData], unscreened: list[Un
     ]
     thresholds = Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=inj)
     best_exact = -1.0
+    table = maxima(rubric, data, pooled)
+    criteria = pooled[0].criteria if pooled else ()
     for found_at in GRID:
         for weak_at in (w for w in GRID if w <= found_at):
             candidate = thresholds.model_copy(update={"found": found_at, "weak": weak_at})
-            exact, _ = _exact_only(rubric, data, pooled, candidate)
+            exact = _exact_only(rubric, table, criteria, candidate)
             if exact > best_exact:
                 best_exact, chosen = exact, candidate
     best_iap2 = -1.0
     for level_at in GRID:
         candidate = chosen.model_copy(update={"iap2": level_at})
-        _, accuracy = agreement(rubric, data, pooled, candidate)
+        accuracy = iap2_accuracy(data, pooled, candidate)
         if accuracy > best_iap2:
             best_iap2, final = accuracy, candidate
     return Fit(final, best_exact, best_iap2, f1)
@@ -252,7 +282,7 @@ def leave_one_author_out(
     rubric: Rubric, data: list[DraftData], model: EvidenceModel
 ) -> dict[str, float]:
     """Exact agreement on each tuning author with thresholds chosen on the others."""
-    unscreened = [score_units(model, d.vectors, [u.embed_text for u in d.units]) for d in data]
+    unscreened = [d.scores(model) for d in data]
     out: dict[str, float] = {}
     right = total = 0
     for author in sorted({d.draft.author for d in data}):
@@ -266,7 +296,9 @@ def leave_one_author_out(
             )
             for i in test
         ]
-        exact, _ = _exact_only(rubric, tested, pooled, fit.thresholds)
+        exact = _exact_only(
+            rubric, maxima(rubric, tested, pooled), pooled[0].criteria, fit.thresholds
+        )
         out[author] = round(exact, 4)
         right += round(exact * len(test) * 12)
         total += len(test) * 12
@@ -298,24 +330,34 @@ def main(argv: list[str] | None = None) -> int:
     )
     tuning = draft_data(drafts("tuning"), embeddings, settings.max_file_bytes)
     print(f"bank {len(bank)} items, {len(attacks)} injection items; {len(tuning)} tuning drafts")
-    best: tuple[Fit, EvidenceModel] | None = None
+    # Every design choice (regularisation, heading weight) by leave-one-author-out exact
+    # agreement on the tuning drafts; the simplest within LOAO_SLACK of the best wins.
+    candidates: list[tuple[float, float, float, float, EvidenceModel]] = []
     for c_topic, c_strength in itertools.product((0.5, 2.0, 8.0), (0.5, 2.0, 8.0)):
-        base = EvidenceModel(
-            version=1,
-            embedding_model=model_name(settings),
-            dimension=int(data.x_bank.shape[1]),
-            features=FEATURES,
-            thresholds=Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=INJECTION_THRESHOLD),
-            provenance={"c_topic": c_topic, "c_strength": c_strength},
-            **fit_layers(data, criteria, c_topic, c_strength),
-        )
-        unscreened = [score_units(base, d.vectors, [u.embed_text for u in d.units]) for d in tuning]
-        fit = choose_thresholds(rubric, tuning, unscreened)
-        print(f"C topic {c_topic}, strength {c_strength}: tuning exact {fit.exact:.3f}", flush=True)
-        if best is None or fit.exact > best[0].exact:
-            best = (fit, base)
-    assert best is not None
-    fit, base = best
+        layers = fit_layers(data, criteria, c_topic, c_strength)
+        for weight in HEADING_WEIGHTS:
+            candidate = EvidenceModel(
+                version=1,
+                embedding_model=model_name(settings),
+                dimension=int(data.x_bank.shape[1]),
+                features=FEATURES,
+                heading_weight=weight,
+                thresholds=Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=INJECTION_THRESHOLD),
+                provenance={"c_topic": c_topic, "c_strength": c_strength},
+                **layers,
+            )
+            held = leave_one_author_out(rubric, tuning, candidate)["all"]
+            print(
+                f"C topic {c_topic}, strength {c_strength}, heading weight {weight}: "
+                f"leave-one-author-out exact {held:.3f}",
+                flush=True,
+            )
+            candidates.append((held, weight, c_topic, c_strength, candidate))
+    top = max(c[0] for c in candidates)
+    # simplest: least heading weight, then strongest regularisation (smallest C)
+    chosen = min((c for c in candidates if c[0] >= top - LOAO_SLACK), key=lambda c: c[1:4])
+    base = chosen[4]
+    fit = choose_thresholds(rubric, tuning, [d.scores(base) for d in tuning])
     held_out = leave_one_author_out(rubric, tuning, base)
     model = base.model_copy(
         update={
@@ -329,6 +371,10 @@ def main(argv: list[str] | None = None) -> int:
                 "tuning_iap2_in_sample": round(fit.iap2, 4),
                 "tuning_injection_f1_in_sample": round(fit.injection_f1, 4),
                 "tuning_exact_leave_one_author_out": held_out,
+                "design_leave_one_author_out": [
+                    {"c_topic": c[2], "c_strength": c[3], "heading_weight": c[1], "exact": c[0]}
+                    for c in candidates
+                ],
                 "fitted_by": "python -m evals.fit_evidence",
             },
         }

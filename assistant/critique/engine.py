@@ -90,6 +90,23 @@ def embed_units(
     return unit_rows(np.asarray(out, dtype=np.float32).reshape(len(texts), -1))
 
 
+def heading_rows(
+    units: Sequence[DraftUnit], embeddings: LisaEmbeddings, dimension: int
+) -> np.ndarray:
+    """Per unit, the embedding of the heading it sits under (each heading embedded once;
+    a zero row for a unit with no heading)."""
+    names = sorted({u.heading for u in units if u.heading})
+    rows = np.zeros((len(units), dimension), dtype=np.float32)
+    if not names:
+        return rows
+    vectors = unit_rows(np.asarray(embeddings.embed_documents(names), dtype=np.float32))
+    index = {name: i for i, name in enumerate(names)}
+    for i, unit in enumerate(units):
+        if unit.heading:
+            rows[i] = vectors[index[unit.heading]]
+    return rows
+
+
 def decoded_base64(text: str) -> list[str]:
     """Readable text hidden in base64 runs of ``text`` (empty when there is none)."""
     found = []
@@ -159,8 +176,9 @@ def analyse_draft(
         raise CritiqueError(document.source, "no sentences to assess in the draft")
     report(0.02, "reading sentences")
     vectors = embed_units(units, embeddings, report)
+    headings = heading_rows(units, embeddings, vectors.shape[1]) if model.heading_weight else None
     report(0.88, "scoring principles")
-    scores = score_units(model, vectors, [u.embed_text for u in units])
+    scores = score_units(model, vectors, [u.embed_text for u in units], headings)
     keep, flagged = screen(units, scores, model.thresholds.injection)
     pool = tuple(units[i] for i in keep)
     if not pool:

@@ -10,7 +10,11 @@ embedding of each draft unit (sentence, bullet or table row with its headers):
 - ``iap2``: which IAP2 level a unit about public engagement describes;
 - ``injection``: P(the unit is addressed to an assessor or tool to steer it).
 
-A unit is evidence for c with score P(topic=c) × P(evidence); weak evidence with
+A unit's topic is read from its own text and, with the fitted ``heading_weight``, from the
+heading it sits under: P(topic=c) = (1 − w)·P(c | unit) + w·P(c | heading), so a plain
+sentence under "How we involved residents" leans to engagement while its strength still
+comes from the sentence alone (a heading helps, never decides: w < 1 and a heading is never
+a unit). A unit is evidence for c with score P(topic=c) × P(evidence); weak evidence with
 P(topic=c) × (P(evidence) + P(weak)). The two decision thresholds were fitted on
 the tuning drafts only and are stored with the model. Nothing here knows any draft.
 """
@@ -81,6 +85,12 @@ class EvidenceModel(BaseModel):
     strength: LinearLayer
     iap2: LinearLayer
     injection: LinearLayer
+    heading_weight: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Share of a unit's topic read from its heading (chosen on tuning drafts).",
+    )
     thresholds: Thresholds
     provenance: dict[str, object] = Field(default_factory=dict)
 
@@ -88,6 +98,8 @@ class EvidenceModel(BaseModel):
     def _consistent(self) -> EvidenceModel:
         if self.features != FEATURES:
             raise ValueError("features differ from assistant.critique.features.FEATURES: refit")
+        if self.heading_weight and self.topic.inputs != "embedding":
+            raise ValueError("a heading is read by the topic layer only from its embedding")
         if self.strength.classes != STRENGTHS:
             raise ValueError(f"strength classes must be {STRENGTHS}")
         for name, layer in (
@@ -131,10 +143,21 @@ class UnitScores:
         return np.asarray(self.topic * (self.strength[:, 1:2] + self.strength[:, 2:3]))
 
 
-def score_units(model: EvidenceModel, vectors: np.ndarray, texts: list[str]) -> UnitScores:
-    """Score every unit once; ``vectors`` are the unit embeddings, unit length."""
+def score_units(
+    model: EvidenceModel,
+    vectors: np.ndarray,
+    texts: list[str],
+    headings: np.ndarray | None = None,
+) -> UnitScores:
+    """Score every unit once; ``vectors`` are the unit embeddings, unit length.
+
+    ``headings`` holds, per unit, the embedding of the heading it sits under (a zero row
+    for a unit with no heading); without it the topic comes from the unit alone.
+    """
     if vectors.shape[0] != len(texts):
         raise ValueError("one vector per text")
+    if headings is not None and headings.shape != vectors.shape:
+        raise ValueError("one heading vector per unit")
     if vectors.shape[0] and vectors.shape[1] != model.dimension:
         raise JudgementModelError(
             f"embeddings have {vectors.shape[1]} dimensions; the evidence model was fitted on "
@@ -145,9 +168,13 @@ def score_units(model: EvidenceModel, vectors: np.ndarray, texts: list[str]) -> 
     def inputs(layer: LinearLayer) -> np.ndarray:
         return vectors if layer.inputs == "embedding" else both
 
+    topic = model.topic.scores(inputs(model.topic))
+    if headings is not None and model.heading_weight and topic.shape[0]:
+        under = (np.abs(headings).sum(axis=1) > 0)[:, None]
+        topic = topic + under * model.heading_weight * (model.topic.scores(headings) - topic)
     return UnitScores(
         criteria=model.topic.classes,
-        topic=model.topic.scores(inputs(model.topic)),
+        topic=np.asarray(topic),
         strength=model.strength.scores(inputs(model.strength)),
         levels=model.iap2.classes,
         iap2=model.iap2.scores(inputs(model.iap2)),
