@@ -30,6 +30,17 @@ _POINTS_BACK = re.compile(
     r"the\s+(former|latter|last\s+one|next\s+one|previous\s+one))\b",
     re.IGNORECASE,
 )
+# Personal pronouns always refer to something: unless the question itself supplies it,
+# that is the previous turn ("what sort of problems is it tackling?").
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|these|those|he|she)\b", re.IGNORECASE)
+# ...except the "it" of extraposition, which refers to nothing: "what does it take to …",
+# "is it possible to …", "it is worth noting that …".
+_DUMMY_IT = re.compile(
+    r"\b(?:does|did|do|would|will)\s+it\s+(?:take|cost|matter)\b|\bit\s+(?:takes?|took|costs?)\b"
+    r"|\b(?:is|was|isn't|wasn't)\s+it\s+\w+\s+(?:to|that|for|if|whether)\b"
+    r"|\bit(?:\s+is|\s+was|'s)\s+\w+(?:\s+\w+)?\s+(?:to|that|for|if|whether)\b",
+    re.IGNORECASE,
+)
 # "one" standing for a thing named before: "can a company be one?", "an example of one".
 _ONE = re.compile(r"\b(be|as|of|is|are|an?|each|which|that|this)\s+ones?\b(?!\s+of\b)", re.I)
 # Words of a question that ask rather than name a topic.
@@ -53,11 +64,14 @@ def own_topic(question: str) -> list[str]:
 
 
 def depends_on_previous(question: str) -> bool:
-    """A follow-up with no topic of its own: it continues ("and for …?"), or it points back
-    ("why is that?", "can a company be one?") with too little topic of its own, or it names
-    no topic at all."""
+    """A follow-up with no topic of its own: it continues ("and for …?"), it uses a personal
+    pronoun for something said before ("who is on its board?"), it points back with too
+    little topic of its own ("why is that?", "can a company be one?"), or it names no topic
+    at all."""
     topic = own_topic(question)
     if _CONTINUES.search(question) or _ONE.search(question) or not topic:
+        return True
+    if _PRONOUN.search(_DUMMY_IT.sub(" ", question)):
         return True
     return bool(_POINTS_BACK.search(question)) and len(topic) < 2
 

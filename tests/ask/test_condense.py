@@ -97,3 +97,24 @@ def test_a_bare_follow_up_with_no_conversation_is_refused_with_advice() -> None:
     answer = chain.invoke("and why is that?")
     assert answer.refused and answer.reason == NO_TOPIC
     retriever.retrieve.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who sits on its steering group?", "What sort of harbour works is it funding?"],
+)
+def test_a_personal_pronoun_refers_back_even_with_topic_words(question: str) -> None:
+    assert depends_on_previous(question)
+    assert "coastal" in HeuristicCondenser().condense(question, HISTORY)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is it possible for a parish council to run the harbour plan?",
+        "How long does it take to approve a harbour plan?",
+        "It's worth asking whether ferry firms sit on the port board?",
+    ],
+)
+def test_the_it_of_extraposition_refers_to_nothing(question: str) -> None:
+    assert not depends_on_previous(question)
