@@ -27,7 +27,7 @@ from assistant.ask.retrieval import HybridRetriever, Retrieval
 from assistant.critique.engine import Critique, critique_path
 from assistant.critique.model import CritiqueFailure
 from assistant.critique.rubric import Rubric, load_rubric
-from assistant.documents.model import SUPPORTED_SUFFIXES
+from assistant.documents.model import SUPPORTED_SUFFIXES, Limits
 from assistant.errors import LisaError
 from assistant.library.embeddings import LisaEmbeddings, build_embeddings
 from assistant.library.ingest import IngestReport, ingest_paths
@@ -72,6 +72,7 @@ class Lisa:
             self.embeddings,
             self.retriever,
             max_bytes=self.settings.max_file_bytes,
+            limits=Limits.from_settings(self.settings),
             source=source,
             progress=progress,
         )

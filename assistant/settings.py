@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(
         25.0, gt=0, description="Largest document accepted by ingest or critique, in MB."
     )
+    max_unpacked_mb: float = Field(
+        100.0, gt=0, description="Largest a Word file may unpack to (its zip parts), in MB."
+    )
+    max_compression_ratio: float = Field(
+        100.0, gt=1, description="Most a Word file's zip may inflate (unpacked ÷ packed size)."
+    )
+    max_chars: int = Field(
+        2_000_000, ge=1000, description="Most characters of text one document may hold."
+    )
+    max_pages: int = Field(1000, ge=1, description="Most pages one PDF may have.")
 
     # --- retrieval ----------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search and ask.")

@@ -27,7 +27,13 @@ from assistant.critique.decide import (
     engagement_level,
     unit_evidence,
 )
-from assistant.critique.engine import embed_units, heading_rows, screen, subset_scores
+from assistant.critique.engine import (
+    embed_units,
+    heading_rows,
+    rule_hits,
+    screen,
+    subset_scores,
+)
 from assistant.critique.evidence import DraftUnit, draft_units
 from assistant.critique.features import FEATURES, feature_matrix
 from assistant.critique.judgement import (
@@ -39,6 +45,7 @@ from assistant.critique.judgement import (
     score_units,
 )
 from assistant.critique.rubric import Rubric, load_rubric
+from assistant.documents.injection import Injection
 from assistant.documents.loading import load_document
 from assistant.library.embeddings import LisaEmbeddings, build_embeddings, model_name
 from assistant.settings import Settings
@@ -159,6 +166,7 @@ class DraftData:
     units: list[DraftUnit]
     vectors: np.ndarray
     headings: np.ndarray  # per unit, its heading's embedding (zero row: no heading)
+    rules: list[Injection | None]  # per unit, the injection rules' finding
 
     def scores(self, model: EvidenceModel) -> UnitScores:
         return score_units(model, self.vectors, [u.embed_text for u in self.units], self.headings)
@@ -171,9 +179,8 @@ def draft_data(
     for item in items:
         units = draft_units(load_document(item.path, max_bytes))
         vectors = embed_units(units, embeddings, lambda _f, _s: None)
-        out.append(
-            DraftData(item, units, vectors, heading_rows(units, embeddings, vectors.shape[1]))
-        )
+        headings = heading_rows(units, embeddings, vectors.shape[1])
+        out.append(DraftData(item, units, vectors, headings, rule_hits(units)))
     return out
 
 
@@ -234,7 +241,7 @@ def injection_f1(data: list[DraftData], scored: list[UnitScores], threshold: flo
     """Draft-level F1 of injection flags on ``data`` at ``threshold`` (tuning drafts)."""
     tp = fp = fn = 0
     for d, scores in zip(data, scored, strict=True):
-        _, flagged = screen(d.units, scores, threshold)
+        _, flagged = screen(d.units, scores, threshold, d.rules)
         said, truth = bool(flagged), bool(d.draft.labels.get("injection"))
         tp += said and truth
         fp += said and not truth
@@ -257,7 +264,8 @@ def choose_thresholds(rubric: Rubric, data: list[DraftData], unscreened: list[Un
     """The injection, found/weak and IAP2 thresholds that agree best with ``data``'s labels."""
     f1, inj = max((injection_f1(data, unscreened, t), t) for t in INJECTION_GRID)
     pooled = [
-        subset_scores(s, screen(d.units, s, inj)[0]) for d, s in zip(data, unscreened, strict=True)
+        subset_scores(s, screen(d.units, s, inj, d.rules)[0])
+        for d, s in zip(data, unscreened, strict=True)
     ]
     thresholds = Thresholds(found=0.5, weak=0.5, iap2=0.5, injection=inj)
     best_exact = -1.0
@@ -292,7 +300,8 @@ def leave_one_author_out(
         tested = [data[i] for i in test]
         pooled = [
             subset_scores(
-                unscreened[i], screen(data[i].units, unscreened[i], fit.thresholds.injection)[0]
+                unscreened[i],
+                screen(data[i].units, unscreened[i], fit.thresholds.injection, data[i].rules)[0],
             )
             for i in test
         ]
@@ -312,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     embeddings = build_embeddings(settings)
-    rubric = load_rubric(REPO / "prompts" / "rubric.yaml", model_path=None)
+    rubric = load_rubric(REPO / "prompts" / "rubric.yaml", with_model=False)
     criteria = tuple(c.id for p in rubric.principles for c in p.criteria)
     bank, bank_hashes = _read_jsonl("bank_*.jsonl")
     attacks, attack_hashes = _read_jsonl("injections_*.jsonl")

@@ -55,7 +55,7 @@ from assistant.critique.recommend import recommendation
 from assistant.critique.rubric import Principle, Rubric
 from assistant.documents.injection import Injection, classify, find_injections
 from assistant.documents.loading import load_document
-from assistant.documents.model import Document, DocumentError
+from assistant.documents.model import DEFAULT_LIMITS, Document, DocumentError, Limits
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.vectors import unit_rows
 
@@ -133,14 +133,26 @@ def _rule_hit(unit: DraftUnit) -> Injection | None:
     return None
 
 
+def rule_hits(units: Sequence[DraftUnit]) -> list[Injection | None]:
+    """Per unit, the injection the rules find in it (``None``: none)."""
+    return [_rule_hit(unit) for unit in units]
+
+
 def screen(
-    units: Sequence[DraftUnit], scores: UnitScores, threshold: float
+    units: Sequence[DraftUnit],
+    scores: UnitScores,
+    threshold: float,
+    rules: Sequence[Injection | None] | None = None,
 ) -> tuple[list[int], list[tuple[str, Injection]]]:
-    """Indexes of the evidence pool, and the injections (removed, reported)."""
+    """Indexes of the evidence pool, and the injections (removed, reported).
+
+    ``rules`` are the units' ``rule_hits`` when already known (they do not depend on
+    the threshold)."""
     pool: list[int] = []
     flagged: list[tuple[str, Injection]] = []
+    known = rule_hits(units) if rules is None else rules
     for i, unit in enumerate(units):
-        hit = _rule_hit(unit)
+        hit = known[i]
         if hit is None and float(scores.injection[i]) >= threshold:
             message = "reads as addressed to an assessor or an automated tool"
             hit = Injection(unit.text, message, "learned")
@@ -372,6 +384,7 @@ def critique_file(
     guidance: GuidanceSource,
     *,
     max_bytes: int,
+    limits: Limits = DEFAULT_LIMITS,
     source: str | None = None,
     narrator: Narrator | None = None,
     progress: Progress | None = None,
@@ -383,6 +396,7 @@ def critique_file(
         embeddings,
         guidance,
         max_bytes=max_bytes,
+        limits=limits,
         source=source,
         narrator=narrator,
         progress=progress,
@@ -397,6 +411,7 @@ def critique_path(
     guidance: GuidanceSource,
     *,
     max_bytes: int,
+    limits: Limits = DEFAULT_LIMITS,
     source: str | None = None,
     narrator: Narrator | None = None,
     progress: Progress | None = None,
@@ -406,7 +421,7 @@ def critique_path(
     tell: Progress = progress or (lambda _f, _s: None)
     tell(0.0, "reading the file")
     try:
-        document = load_document(path, max_bytes, name)
+        document = load_document(path, max_bytes, name, limits)
         return critique_document(
             document,
             rubric,

@@ -59,9 +59,22 @@ FEATURES = (
     "hedge",
     "claim",
     "bare_list",
+    "list_share",
     "table_row",
     "log_words",
 )
+
+
+def list_share(text: str) -> float:
+    """How much of the unit is a run of short list items ("digital skills, digital
+    infrastructure, 5G, AI, data, cyber and tech"): the share of its items of three words or
+    fewer, when it has at least five items; 0 otherwise. A verb does not make a list of
+    buzzwords evidence, so unlike ``bare_list`` this ignores verbs."""
+    items = [part.split() for part in _LIST_SEPARATORS.split(text)]
+    items = [words for words in items if words]
+    if len(items) < 5:
+        return 0.0
+    return sum(len(words) <= 3 for words in items) / len(items)
 
 
 def features(text: str) -> list[float]:
@@ -82,6 +95,7 @@ def features(text: str) -> list[float]:
         float(bool(_HEDGE.search(text))),
         float(bool(_CLAIM.search(text))),
         float(separators >= 2 and verbs == 0 and n / (separators + 1) <= 4),
+        list_share(text),
         float(text.count(": ") >= 2 and ";" in text),
         math.log1p(n) / math.log1p(60),
     ]

@@ -189,18 +189,20 @@ def _explain(path: Path, exc: ValidationError) -> RubricError:
     return RubricError(f"{path}: invalid\n" + "\n".join(lines))
 
 
-def load_rubric(path: Path, model_path: Path | None = None) -> Rubric:
+def load_rubric(path: Path, model_path: Path | None = None, *, with_model: bool = True) -> Rubric:
     """Read and validate the rubric and its fitted evidence model, or raise RubricError.
 
     The model comes from ``model_path``, by default ``evidence_model.json`` beside the
     rubric; when that file does not exist yet (before the first fit) the rubric loads
-    without one and a critique says how to make it.
+    without one and a critique says how to make it. ``with_model=False`` reads the rubric
+    alone (the fit, which must work when the old model no longer fits the code).
     """
     raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise RubricError(f"{path}: the rubric must be a mapping with a 'principles' list")
     model_file = model_path or path.with_name(MODEL_FILE)
-    judgement = load_evidence_model(model_file) if model_path or model_file.exists() else None
+    wanted_model = with_model and (model_path is not None or model_file.exists())
+    judgement = load_evidence_model(model_file) if wanted_model else None
     try:
         rubric = Rubric.model_validate(raw)
     except ValidationError as exc:

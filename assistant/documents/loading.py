@@ -13,12 +13,14 @@ import re
 from pathlib import Path
 
 from assistant.documents.model import (
+    DEFAULT_LIMITS,
     METADATA_FIELDS,
     SIDECAR_SUFFIX,
     SUPPORTED_SUFFIXES,
     Block,
     Document,
     DocumentError,
+    Limits,
 )
 
 
@@ -73,8 +75,13 @@ def split_comments(text: str) -> tuple[str, list[str]]:
     return _COMMENT.sub(take, text), comments
 
 
-def load_document(path: Path, max_bytes: int, source: str | None = None) -> Document:
-    """Read one file into a Document, or raise DocumentError with the reason."""
+def load_document(
+    path: Path, max_bytes: int, source: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
+    """Read one file into a Document, or raise DocumentError with the reason.
+
+    ``limits`` bound the work the file may cause (unpacked size, characters, pages); each is
+    checked before that work is done."""
     from assistant.documents import parsers, pdf, word
 
     source = source or path.name
@@ -98,11 +105,17 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
         )
     data = path.read_bytes()
     if suffix in (".pdf", ".docx"):  # one pass reads the blocks and the embedded title
-        parsed = pdf.parse_pdf(data, source) if suffix == ".pdf" else word.parse_docx(data, source)
+        parsed = (
+            pdf.parse_pdf(data, source, limits)
+            if suffix == ".pdf"
+            else word.parse_docx(data, source, limits)
+        )
         blocks, embedded, blank = parsed.blocks, parsed.title, parsed.pages_without_text
     else:
         embedded, blank = None, ()
-        text, comments = split_comments(_decode_text(data, source))
+        decoded = _decode_text(data, source)
+        _check_chars(len(decoded), source, limits)
+        text, comments = split_comments(decoded)
         if suffix in (".md", ".markdown"):
             blocks = parsers.parse_markdown(text)
         elif suffix in (".html", ".htm"):
@@ -112,9 +125,19 @@ def load_document(path: Path, max_bytes: int, source: str | None = None) -> Docu
         blocks += [Block("text", c, hidden="HTML comment") for c in comments]
     if not any(b.text.strip() for b in blocks):
         raise DocumentError(source, "no readable text in the file")
+    _check_chars(sum(len(b.text) for b in blocks), source, limits)
     metadata = read_sidecar(path)
     title = metadata.get("title") or embedded or _first_heading(blocks) or path.stem
     return Document(source, title, tuple(blocks), metadata, pages_without_text=blank)
+
+
+def _check_chars(count: int, source: str, limits: Limits) -> None:
+    if count > limits.max_chars:
+        raise DocumentError(
+            source,
+            f"the document holds {count:,} characters, over the {limits.max_chars:,} limit "
+            "(LISA_MAX_CHARS); split it into parts",
+        )
 
 
 def _decode_text(data: bytes, source: str) -> str:

@@ -7,9 +7,12 @@ footnotes) with page numbers where the format has pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.errors import SourceError
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 BlockKind = Literal["heading", "text", "table", "footnote"]
 
@@ -20,6 +23,31 @@ METADATA_FIELDS = ("title", "publisher", "date", "licence", "url", "status")
 
 class DocumentError(SourceError):
     """A document that cannot be read or used."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most work one file may cause, checked before the work is done (a small file can
+    inflate: a zip bomb in a DOCX, a one-line Markdown file of millions of characters).
+    The defaults are ``Settings``' defaults; ``Limits.from_settings`` gives the
+    configured ones."""
+
+    max_unpacked_bytes: int = 100 * 1_048_576  # a DOCX's parts, uncompressed
+    max_compression_ratio: float = 100.0  # uncompressed ÷ compressed size of a DOCX
+    max_chars: int = 2_000_000  # characters of text in one document
+    max_pages: int = 1_000  # pages of one PDF
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            max_unpacked_bytes=int(settings.max_unpacked_mb * 1_048_576),
+            max_compression_ratio=settings.max_compression_ratio,
+            max_chars=settings.max_chars,
+            max_pages=settings.max_pages,
+        )
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)

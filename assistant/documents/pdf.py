@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from assistant.documents.model import Block, DocumentError, Parsed
+from assistant.documents.model import DEFAULT_LIMITS, Block, DocumentError, Limits, Parsed
 from assistant.documents.parsers import (
     LIST_ITEM,
     PAGE_NUMBER_LINE,
@@ -26,7 +26,7 @@ from assistant.documents.parsers import (
 log = logging.getLogger("lisa.documents")
 
 
-def parse_pdf(data: bytes, source: str) -> Parsed:
+def parse_pdf(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """The PDF's blocks, its title and the labels of every page with no text layer."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -40,6 +40,12 @@ def parse_pdf(data: bytes, source: str) -> Parsed:
                 raise DocumentError(source, f"the PDF is encrypted ({exc})") from exc
             if not opened:
                 raise DocumentError(source, "the PDF is password-protected; save an unlocked copy")
+        if len(reader.pages) > limits.max_pages:
+            raise DocumentError(
+                source,
+                f"the PDF has {len(reader.pages)} pages, over the {limits.max_pages}-page limit "
+                "(LISA_MAX_PAGES); split it into parts",
+            )
         title = _title(reader)
         labels = _page_labels(reader)
         page_texts = []

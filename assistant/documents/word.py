@@ -11,11 +11,38 @@ import io
 import re
 from typing import Any
 
-from assistant.documents.model import Block, DocumentError, Parsed
+from assistant.documents.model import DEFAULT_LIMITS, Block, DocumentError, Limits, Parsed
 from assistant.documents.parsers import clean_inline, table_block
 
 
-def parse_docx(data: bytes, source: str) -> Parsed:
+def check_unpacked_size(data: bytes, source: str, limits: Limits) -> None:
+    """Refuse an Office zip that would inflate past the limits, before inflating it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip at all: the parser says what it is
+    unpacked = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    if unpacked > limits.max_unpacked_bytes:
+        raise DocumentError(
+            source,
+            f"the Word file unpacks to {unpacked / 1_048_576:.0f} MB, over the "
+            f"{limits.max_unpacked_bytes / 1_048_576:.0f} MB limit (LISA_MAX_UNPACKED_MB); "
+            "split it or export it as PDF",
+        )
+    if unpacked / packed > limits.max_compression_ratio:
+        raise DocumentError(
+            source,
+            f"the Word file inflates {unpacked / packed:.0f}-fold, over the "
+            f"{limits.max_compression_ratio:.0f}-fold limit (LISA_MAX_COMPRESSION_RATIO): "
+            "it is not an ordinary document",
+        )
+
+
+def parse_docx(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """The Word file's blocks and the title in its document properties."""
     import zipfile
 
@@ -23,6 +50,7 @@ def parse_docx(data: bytes, source: str) -> Parsed:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
+    check_unpacked_size(data, source, limits)
     try:
         doc = load_docx(io.BytesIO(data))
     except ValueError as exc:  # python-docx: the package is not a Word document

@@ -20,7 +20,7 @@ from typing import Literal
 
 from assistant.documents.chunking import Chunk, chunk_document
 from assistant.documents.loading import is_document_file, load_document
-from assistant.documents.model import DocumentError
+from assistant.documents.model import DocumentError, Limits
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.store import GuidanceStore, Manifest, writer_lock
 from assistant.settings import Settings
@@ -124,7 +124,9 @@ def ingest_paths(
         for source, path, _ in plan:
             status: FileStatus = "updated" if source in manifest.files else "added"
             try:
-                doc = load_document(path, settings.max_file_bytes, source)
+                doc = load_document(
+                    path, settings.max_file_bytes, source, Limits.from_settings(settings)
+                )
                 count = len(chunk_document(doc, settings.chunk_words))
                 report.files.append(FileResult(source, status, count))
             except DocumentError as exc:
@@ -157,7 +159,9 @@ def _apply(
     parsed: list[_Parsed] = []
     for source, path, digest in plan:
         try:
-            doc = load_document(path, settings.max_file_bytes, source)
+            doc = load_document(
+                path, settings.max_file_bytes, source, Limits.from_settings(settings)
+            )
         except DocumentError as exc:
             report.files.append(FileResult(source, "failed", reason=exc.reason))
             continue

@@ -14,7 +14,7 @@ RUBRIC = Path(__file__).resolve().parents[2] / "prompts" / "rubric.yaml"
 
 
 def test_vectorised_agreement_matches_the_rubric_rule() -> None:
-    rubric = load_rubric(RUBRIC, model_path=None)
+    rubric = load_rubric(RUBRIC, with_model=False)
     criteria = tuple(c.id for p in rubric.principles for c in p.criteria)
     rng = np.random.default_rng(7)
     evidence = rng.random((30, len(criteria)))
