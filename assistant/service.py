@@ -167,7 +167,13 @@ def build_retriever(
     settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
 ) -> HybridRetriever:
     model = load_answerability_model(settings.prompts_dir / "answerability.json")
-    return HybridRetriever(store, embeddings, model, floor=settings.min_relevance)
+    return HybridRetriever(
+        store,
+        embeddings,
+        model,
+        floor=settings.min_relevance,
+        exact_max=settings.exact_search_max_chunks,
+    )
 
 
 WARM_SENTENCE_LIMIT = 5000  # chunks; larger libraries embed sentences on first use

@@ -81,6 +81,12 @@ class Settings(BaseSettings):
 
     # --- retrieval ----------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search and ask.")
+    exact_search_max_chunks: int = Field(
+        50_000,
+        ge=0,
+        description="Libraries up to this many chunks are searched exactly (every vector); "
+        "larger ones through Chroma's approximate HNSW index.",
+    )
     min_relevance: float = Field(
         0.5,
         ge=0,

@@ -14,6 +14,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.ask.answerability import (
     AnswerabilityModel,
     Unit,
@@ -28,6 +30,7 @@ from assistant.library.keyword_index import KeywordIndex
 from assistant.library.lexicon import LibraryLexicon
 from assistant.library.sentence_vectors import SentenceVectors
 from assistant.library.store import GuidanceStore
+from assistant.vectors import unit_rows
 
 RRF_K = 60
 
@@ -82,6 +85,7 @@ class HybridRetriever:
         floor: float = 0.5,
         candidates: int = 30,
         sentences: SentenceVectors | None = None,
+        exact_max: int = 50_000,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
@@ -94,6 +98,15 @@ class HybridRetriever:
         self.keywords = KeywordIndex([c.embedding_text() for c in self.chunks])
         self.headings = sorted({h for c in self.chunks for h in c.section_path})
         self.lexicon = LibraryLexicon(c.embedding_text() for c in self.chunks)
+        # Exact search over the stored vectors while the library is small enough for it to
+        # be as fast: an approximate (HNSW) index can silently lose passages after deletes,
+        # rebuilds and near-duplicates; a matrix product cannot.
+        self.matrix: np.ndarray | None = None
+        if self.chunks and len(self.chunks) <= exact_max:
+            stored = store.vectors()
+            self.matrix = unit_rows(
+                np.asarray([stored[c.id] for c in self.chunks], dtype=np.float32)
+            )
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -103,7 +116,15 @@ class HybridRetriever:
     ) -> list[tuple[Chunk, float]]:
         if vector is None:
             vector = self.embeddings.embed_query(query)
-        found = self.store.dense_search(vector, min(k, len(self.chunks)))
+        k = min(k, len(self.chunks))
+        if k <= 0:
+            return []
+        if self.matrix is not None:
+            cosines = self.matrix @ np.asarray(vector, dtype=np.float32)
+            top = np.argpartition(-cosines, k - 1)[:k] if k < len(cosines) else np.arange(k)
+            order = top[np.argsort(-cosines[top], kind="stable")]
+            return [(self.chunks[int(i)], float(cosines[i])) for i in order]
+        found = self.store.dense_search(vector, k)
         return [(self.chunks[self._by_id[i]], s) for i, s in found if i in self._by_id]
 
     def keyword(self, query: str, k: int) -> list[tuple[Chunk, float]]:

@@ -185,6 +185,21 @@ class GuidanceStore:
             if len(data["ids"]) < page:
                 return chunks
 
+    def vectors(self, page: int = 5000) -> dict[str, list[float]]:
+        """Every chunk's stored vector by id, read in pages."""
+        out: dict[str, list[float]] = {}
+        offset = 0
+        while True:
+            data = self.vectorstore._collection.get(
+                include=["embeddings"], limit=page, offset=offset
+            )
+            embeddings = data.get("embeddings")
+            rows = [] if embeddings is None else list(embeddings)
+            out.update((i, [float(x) for x in v]) for i, v in zip(data["ids"], rows, strict=True))
+            offset += len(data["ids"])
+            if len(data["ids"]) < page:
+                return out
+
     def dense_search(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks."""
         if k <= 0:
