@@ -39,6 +39,9 @@ OUTPUT = REPO / "prompts" / "answerability.json"
 GRID_C = (0.01, 0.03, 0.1, 0.3, 1.0)
 GRID_VECTOR_SCALE = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 GRID_REFUSAL_WEIGHT = (1.0, 1.5, 2.0, 3.0)
+# The question vector's part of the log-odds is clipped to ±QUESTION_CAP (a design bound,
+# not tuned: the wording nudges, the named signals decide). LOAO applies the same clip.
+QUESTION_CAP = 1.0
 
 
 def tuning_files() -> list[Path]:
@@ -118,7 +121,7 @@ def leave_one_author_out(
     predicted = np.zeros(len(y))
     for train, test in LeaveOneGroupOut().split(x, y, groups):
         model = make_model(choice, x.shape[1]).fit(x[train], y[train])
-        predicted[test] = model.predict_proba(x[test])[:, 1]
+        predicted[test] = capped_probability(model, x[test], choice.vector_scale)
     refused = predicted < floor
     return {
         "refusal_recall": float(refused[y == 0].mean()),
@@ -149,6 +152,18 @@ def choose(results: list[tuple[Choice, dict[str, float]]], max_false: float) -> 
             results[i][1]["answerable_refused"],
         ),
     )
+
+
+def capped_probability(model: Any, x: np.ndarray, vector_scale: float) -> np.ndarray:
+    """P(answerable) as ``AnswerabilityModel.probability`` computes it: raw weights, with
+    the question vector's part clipped to ±QUESTION_CAP."""
+    from assistant.ask.answerability import FEATURES
+
+    named, vector, bias = raw_weights(model, x.shape[1], vector_scale)
+    z = bias + x[:, : len(FEATURES)] @ np.asarray([named[f] for f in FEATURES])
+    if vector and vector_scale:
+        z = z + np.clip(x[:, len(FEATURES) :] @ np.asarray(vector), -QUESTION_CAP, QUESTION_CAP)
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
 
 
 def raw_weights(
@@ -202,11 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     weights, vector, bias = raw_weights(model, x.shape[1], chosen.vector_scale)
     if chosen.vector_scale == 0:
         vector = []
-    in_sample = model.predict_proba(x)[:, 1] < floor
+    in_sample = capped_probability(model, x, chosen.vector_scale) < floor
+    vector_note = (
+        f" and the question embedding scaled by {chosen.vector_scale}, its part of the "
+        f"log-odds clipped to ±{QUESTION_CAP}"
+    )
     notes = (
         f"Fitted {dt.date.today().isoformat()} by `python -m evals.fit_answerability` "
         f"(scikit-learn logistic regression over the named signals"
-        f"{' and the question embedding scaled by ' + str(chosen.vector_scale) if vector else ''}"
+        f"{vector_note if vector else ''}"
         f", C={c}, refusal class weight {weight}) on "
         f"{len(y)} tuning questions ({int((y == 0).sum())} to refuse) by "
         f"{len(set(groups))} authors. Leave-one-author-out at floor {floor}: refusal recall "
@@ -224,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                     "bias": bias,
                     "question_weights": vector,
                     "embedding_model": lisa.embeddings.name if vector else "",
+                    "question_cap": QUESTION_CAP,
                     "notes": notes,
                 },
                 indent=1,

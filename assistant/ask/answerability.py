@@ -106,6 +106,12 @@ class AnswerabilityModel(BaseModel):
     embedding_model: str = Field(
         default="", description="The embedding model the question weights were fitted for."
     )
+    question_cap: float = Field(
+        default=1.0,
+        gt=0,
+        description="Most the question's wording may move the log-odds either way: it "
+        "nudges, the named signals decide (an off-topic question cannot be talked into scope).",
+    )
     notes: str = Field(default="", description="How, when and on what it was fitted.")
 
     @model_validator(mode="after")
@@ -134,7 +140,8 @@ class AnswerabilityModel(BaseModel):
     def probability(self, features: dict[str, float], vector: Sequence[float] = ()) -> float:
         z = self.bias + sum(self.weights[f] * features[f] for f in FEATURES)
         if self.question_weights and len(vector) == len(self.question_weights):
-            z += sum(w * x for w, x in zip(self.question_weights, vector, strict=True))
+            nudge = sum(w * x for w, x in zip(self.question_weights, vector, strict=True))
+            z += max(-self.question_cap, min(self.question_cap, nudge))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,23 @@ def test_the_model_combines_the_signals() -> None:
     model = AnswerabilityModel(weights={**dict.fromkeys(FEATURES, 0.0), "ask_gap": -4.0}, bias=2.0)
     zero = dict.fromkeys(FEATURES, 0.0)
     assert model.probability(zero) > 0.5 > model.probability({**zero, "ask_gap": 1.0})
+
+
+def test_the_question_wording_only_nudges() -> None:
+    """However large its fitted weights, the question vector moves the log-odds by at most
+    ``question_cap``: an off-topic question cannot be talked into scope by its phrasing."""
+    model = AnswerabilityModel(
+        weights={**dict.fromkeys(FEATURES, 0.0), "dense_top": 10.0},
+        bias=-6.0,  # far from the library: log-odds -6 + 10 x 0.1 = -5
+        question_weights=[50.0, 0.0],
+        embedding_model="test",
+        question_cap=1.0,
+    )
+    far = {**dict.fromkeys(FEATURES, 0.0), "dense_top": 0.1}
+    assert model.probability(far, [1.0, 0.0]) == pytest.approx(1 / (1 + math.exp(4.0)))
+    assert model.probability(far, [-1.0, 0.0]) == pytest.approx(1 / (1 + math.exp(6.0)))
+    near = {**far, "dense_top": 0.65}  # log-odds +0.5: the nudge can tip a close call
+    assert model.probability(near, [-1.0, 0.0]) < 0.5 < model.probability(near, [1.0, 0.0])
 
 
 def test_source_labels_name_the_title_once() -> None:

@@ -72,14 +72,6 @@ def test_a_keyword_stuffed_draft_has_no_met(reports: dict[str, CritiqueReport]) 
     assert stuffed.iap2_level == "none"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "known miss: the criteria engine reads weak evidence in this draft's body for one of "
-        "the three principles it labels missing; injection removal itself holds "
-        "(see test_injection_invariance.py)"
-    ),
-    strict=True,
-)
 def test_injection_text_has_no_effect_on_any_score(
     reports: dict[str, CritiqueReport],
     critique_rubric: Rubric,
