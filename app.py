@@ -36,7 +36,7 @@ def main() -> int:
     settings = Settings()
     apply_offline_environment(settings.allow_network)  # before Gradio is imported
 
-    from assistant.frontends.web.app import build_app, launch_kwargs
+    from assistant.frontends.web.app import build_app, exposure_warning, launch_kwargs
     from assistant.frontends.web.callbacks import LisaLoader
 
     try:
@@ -44,6 +44,10 @@ def main() -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr)
 
     def build() -> Any:
         from assistant.service import build_lisa

@@ -16,7 +16,7 @@ import pytest
 from conftest import make_settings
 from test_webapp_support import FakeLisa, client, running_app
 
-from assistant.frontends.web.app import build_app, launch_kwargs
+from assistant.frontends.web.app import build_app, exposure_warning, launch_kwargs
 from assistant.frontends.web.callbacks import LisaLoader
 from assistant.settings import Settings
 
@@ -206,6 +206,20 @@ def test_launch_settings(tmp_path: Path) -> None:
     assert launch_kwargs(with_auth)["auth"] == ("officer", "s3cret")
     with pytest.raises(ValueError, match="both"):
         launch_kwargs(make_settings(tmp_path, auth_username="officer"))
+    assert kwargs["quiet"] is True  # no "set share=True" hint at start-up
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.1.1"])
+def test_no_exposure_warning_on_loopback(tmp_path: Path, host: str) -> None:
+    assert exposure_warning(make_settings(tmp_path, host=host)) is None
+
+
+def test_a_non_loopback_host_without_login_is_warned_about(tmp_path: Path) -> None:
+    warning = exposure_warning(make_settings(tmp_path, host="0.0.0.0"))
+    assert warning and "login off" in warning and "LISA_AUTH_USERNAME" in warning
+    assert exposure_warning(make_settings(tmp_path, host="lisa.example.org")) is not None
+    guarded = make_settings(tmp_path, host="0.0.0.0", auth_username="o", auth_password="p")
+    assert exposure_warning(guarded) is None
 
 
 def test_loader_waits_for_lisa_and_reports_start_up_errors(tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "mcp_server": False,
         "enable_monitoring": False,
         "show_error": True,
+        "quiet": True,  # no "set share=True" hint: LISA is offline and prints its own address
     }
     if settings.auth_username or settings.auth_password:
         if not (settings.auth_username and settings.auth_password):
@@ -60,6 +61,24 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         kwargs["auth"] = (settings.auth_username, settings.auth_password.get_secret_value())
         kwargs["auth_message"] = "Sign in to LISA with the account your team was given."
     return kwargs
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """A loud warning when the app listens beyond this machine with no login, else None."""
+    import ipaddress
+
+    host = settings.host.strip("[]")
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: only "localhost" is known to stay on this machine
+        loopback = False
+    if loopback or (settings.auth_username and settings.auth_password):
+        return None
+    return (
+        f"WARNING: LISA is listening on {settings.host}, beyond this machine, with login off: "
+        "anyone who can reach it can read the library, ask, and upload drafts. Set "
+        "LISA_AUTH_USERNAME and LISA_AUTH_PASSWORD, or LISA_HOST=127.0.0.1."
+    )
 
 
 def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
