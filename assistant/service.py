@@ -8,6 +8,8 @@ fresh retriever and chain.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -25,7 +27,7 @@ from assistant.ask.generation import ExtractiveGenerator
 from assistant.ask.prompts import PromptSet, load_prompts
 from assistant.ask.retrieval import HybridRetriever, Retrieval
 from assistant.critique.engine import Critique, critique_path
-from assistant.critique.model import CritiqueFailure
+from assistant.critique.model import Audit, CritiqueFailure
 from assistant.critique.rubric import Rubric, load_rubric
 from assistant.documents.model import SUPPORTED_SUFFIXES, Limits
 from assistant.errors import LisaError
@@ -65,8 +67,11 @@ class Lisa:
     def critique(
         self, path: Path, progress: Any = None, source: str | None = None
     ) -> Critique | CritiqueFailure:
-        """Score one draft: its report and evidence units, or a CritiqueFailure saying why not."""
-        return critique_path(
+        """Score one draft: its report and evidence units, or a CritiqueFailure saying why not.
+
+        The report carries an audit block: when, which LISA, rubric, evidence model,
+        guidance documents and answer backend made it."""
+        outcome = critique_path(
             path,
             self.rubric,
             self.embeddings,
@@ -75,6 +80,37 @@ class Lisa:
             limits=Limits.from_settings(self.settings),
             source=source,
             progress=progress,
+        )
+        if isinstance(outcome, CritiqueFailure):
+            return outcome
+        report = dataclasses.replace(outcome.report, audit=self.audit())
+        return dataclasses.replace(outcome, report=report)
+
+    def audit(self) -> Audit:
+        """The provenance every report of this LISA carries."""
+        judgement = self.rubric.judgement
+        provenance = judgement.provenance if judgement else {}
+        authors = provenance.get("tuning_authors")
+        fitted = (
+            f"fitted on {provenance.get('tuning_drafts', '?')} labelled drafts by "
+            f"{len(authors) if isinstance(authors, list) else '?'} authors "
+            f"({judgement.embedding_model})"
+            if judgement
+            else "none"
+        )
+        guidance = tuple(
+            f"{row['title']} ({', '.join(v for v in (row['date'], row['status']) if v)})"
+            if row["date"] or row["status"]
+            else str(row["title"])
+            for row in self.library()
+        )
+        return Audit(
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            lisa_version=__version__,
+            rubric_version=self.rubric.version,
+            evidence_model=fitted,
+            guidance=guidance,
+            backend=self.backend_label,
         )
 
     # --- library ------------------------------------------------------------

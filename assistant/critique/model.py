@@ -10,6 +10,7 @@ explicit result for a draft that could not be assessed: never a partial report.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -135,6 +136,43 @@ class PrincipleResult:
 
 
 @dataclass(frozen=True)
+class Audit:
+    """How a report was made, so a board can tell which LISA, rubric and guidance judged it."""
+
+    created: str  # ISO 8601, UTC
+    lisa_version: str
+    rubric_version: int
+    evidence_model: str  # how the evidence model was fitted (its provenance, in words)
+    guidance: tuple[str, ...]  # each guidance document: title, date, status
+    backend: str  # the answer backend
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, value) pairs, in the order every report format shows them."""
+        return [
+            ("Made", self.created),
+            ("LISA", self.lisa_version),
+            ("Rubric", f"version {self.rubric_version}"),
+            ("Evidence model", self.evidence_model),
+            ("Guidance", "; ".join(self.guidance) or "none in the library"),
+            ("Answer backend", self.backend),
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "guidance": list(self.guidance)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Audit:
+        return cls(
+            created=str(data["created"]),
+            lisa_version=str(data["lisa_version"]),
+            rubric_version=int(data["rubric_version"]),
+            evidence_model=str(data.get("evidence_model", "")),
+            guidance=tuple(str(g) for g in data.get("guidance", [])),
+            backend=str(data.get("backend", "")),
+        )
+
+
+@dataclass(frozen=True)
 class CritiqueReport:
     draft: str  # file name
     title: str
@@ -145,6 +183,7 @@ class CritiqueReport:
     summary: str
     narrative: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    audit: Audit | None = None  # filled in by ``Lisa.critique``
 
     def counts(self) -> dict[str, int]:
         out = {"met": 0, "partial": 0, "missing": 0}
@@ -168,6 +207,7 @@ class CritiqueReport:
             "warnings": [w.to_dict() for w in self.warnings],
             "summary": self.summary,
             "narrative": self.narrative,
+            "audit": self.audit.to_dict() if self.audit else None,
         }
 
     @classmethod
@@ -204,6 +244,7 @@ class CritiqueReport:
             ),
             summary=data.get("summary", ""),
             narrative=data.get("narrative"),
+            audit=Audit.from_dict(data["audit"]) if data.get("audit") else None,
         )
 
 

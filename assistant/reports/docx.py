@@ -7,6 +7,7 @@ it), with control characters that XML cannot hold removed.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -48,6 +49,10 @@ def _new_document(title: str) -> Any:
 
     doc = Document()
     doc.core_properties.title = _t(title)
+    doc.core_properties.author = "LISA"  # not python-docx's default
+    doc.core_properties.last_modified_by = "LISA"
+    doc.core_properties.subject = "Local Industrial Strategy critique"
+    doc.core_properties.created = dt.datetime.now(dt.UTC)
     doc.add_heading(_t(title), level=0)
     return doc
 
@@ -121,6 +126,16 @@ def render_docx(report: CritiqueReport) -> bytes:
     if report.narrative:
         doc.add_heading("Narrative (generated; the statuses above are the record)", level=1)
         doc.add_paragraph(_t(report.narrative))
+    if report.audit:
+        doc.add_heading("About this report", level=1)
+        for label, value in report.audit.lines():
+            para = doc.add_paragraph(style="List Bullet")
+            para.add_run(f"{label}: ").bold = True
+            para.add_run(_t(value))
+        doc.core_properties.comments = _t(
+            f"Rubric version {report.audit.rubric_version}; {report.audit.evidence_model}"
+        )
+        doc.core_properties.version = report.audit.lisa_version
     return _bytes(doc)
 
 

@@ -134,13 +134,20 @@ def render_html(report: CritiqueReport) -> bytes:
         if report.narrative
         else ""
     )
+    audit = (
+        "<h2>About this report</h2><dl>"
+        + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in report.audit.lines())
+        + "</dl>"
+        if report.audit
+        else ""
+    )
     body = (
-        f"<h1>Critique: {_e(report.title)}</h1>"
+        f"<main><h1>Critique: {_e(report.title)}</h1>"
         f'<p class="meta">Draft file: {_e(report.draft)}</p>'
         f"<h2>Summary</h2><p>{_e(report.summary)}</p>"
         f"{_warnings(report)}<h2>Public engagement</h2>{engagement}"
         f"<h2>The twelve principles</h2>{_table(report)}"
-        f"<h2>Principle by principle</h2>{_details(report)}{narrative}"
+        f"<h2>Principle by principle</h2>{_details(report)}{narrative}{audit}</main>"
     )
     page = _HEAD.format(title=_e(f"Critique: {report.title}"), css=_CSS) + body + "</body></html>\n"
     return page.encode("utf-8")

@@ -110,6 +110,10 @@ def _markdown(report: CritiqueReport) -> bytes:
             md_escape(report.narrative),
             "",
         ]
+    if report.audit:
+        lines += ["## About this report", ""]
+        lines += [f"- **{label}:** {md_escape(value)}" for label, value in report.audit.lines()]
+        lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 

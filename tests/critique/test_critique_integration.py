@@ -117,3 +117,19 @@ def test_binary_drafts_keep_pages_and_guidance_quotes(reports: dict[str, Critiqu
     assert pages and None not in pages
     for report in reports.values():
         assert all(p.guidance for p in report.principles), report.draft
+
+
+def test_lisa_critique_reports_carry_their_audit(lisa: object, tmp_path: Path) -> None:
+    draft = tmp_path / "audit_draft.md"
+    draft.write_text(
+        "# Tarnmouth Local Industrial Strategy\n\n## Evidence\n\nOutput per hour is £30.20, "
+        "11% below England (ONS, 2021).\n",
+        encoding="utf-8",
+    )
+    outcome = lisa.critique(draft)  # type: ignore[attr-defined]
+    audit = outcome.report.audit
+    assert audit is not None and audit.rubric_version >= 1
+    assert audit.created.endswith("+00:00") and audit.lisa_version
+    assert any("Connected Growth" in g for g in audit.guidance)
+    assert "labelled drafts" in audit.evidence_model
+    assert audit.backend == lisa.backend_label  # type: ignore[attr-defined]

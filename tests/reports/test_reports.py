@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.critique.model import (
+    Audit,
     CriterionResult,
     CritiqueReport,
     CritiqueWarning,
@@ -148,3 +149,40 @@ def test_comparison_in_every_format(tmp_path: Path) -> None:
     assert doc.tables[0].rows[2].cells[3].text == "Improved"
     path = write_comparison(old, new, "md", tmp_path)
     assert path.name == "v1-vs-v2-comparison.md"
+
+
+AUDIT = Audit(
+    created="2026-12-01T15:00:00+00:00",
+    lisa_version="0.1.0",
+    rubric_version=1,
+    evidence_model="fitted on 55 labelled drafts by 6 authors (all-MiniLM-L6-v2)",
+    guidance=("Connected Growth, Part 1 (2019, current)",),
+    backend="extractive",
+)
+
+
+def test_every_format_carries_the_audit_block() -> None:
+    import dataclasses
+
+    from docx import Document
+
+    report = dataclasses.replace(_report(), audit=AUDIT)
+    for fmt in ("md", "html"):
+        text = render_report(report, fmt).decode("utf-8")
+        assert "About this report" in text
+        for value in ("2026-12-01T15:00:00+00:00", "version 1", "55 labelled drafts"):
+            assert value in text
+        assert "Connected Growth, Part 1 (2019, current)" in text
+    assert "<main>" in render_report(report, "html").decode("utf-8")  # a main landmark
+    doc = Document(io.BytesIO(render_report(report, "docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "About this report" in text and "Answer backend: extractive" in text
+    props = doc.core_properties
+    assert props.author == "LISA" and props.title.startswith("Critique:")
+    assert props.version == "0.1.0" and "Rubric version 1" in props.comments
+    back = CritiqueReport.from_dict(json.loads(render_report(report, "json")))
+    assert back.audit == AUDIT
+
+
+def test_a_report_without_an_audit_says_nothing_about_one() -> None:
+    assert "About this report" not in render_report(_report(), "md").decode("utf-8")
