@@ -35,6 +35,9 @@ th{background:#f0f0f0}
 border:1px solid #333}
 .met{background:#cce8d0;color:#0b3d16}.partial{background:#ffe3a3;color:#4d3400}
 .missing{background:#f6c6c6;color:#5c0a0a}
+.bars{display:flex;border:1px solid #333;border-radius:.25rem;overflow:hidden}
+.bar{padding:.4rem .3rem;font-weight:bold;white-space:nowrap;overflow:hidden;text-align:center}
+.chart{margin:.5rem 0 1rem}.chart figcaption{color:#333;font-size:.9rem}
 .improved{background:#cce8d0}.regressed{background:#f6c6c6}
 blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:4px solid #999;color:#222}
 .where{color:#555;font-size:.9rem}.principle{margin-bottom:1.6rem}
@@ -72,6 +75,26 @@ def _warnings(report: CritiqueReport) -> str:
         '<section class="warnings" role="alert"><h2>⚠ Warnings</h2><ul>'
         + "".join(items)
         + "</ul></section>"
+    )
+
+
+def _chart(report: CritiqueReport) -> str:
+    """The twelve principles at a glance: one bar split by status, each part labelled with
+    its count and status in words (never colour alone)."""
+    counts = report.counts()
+    total = max(sum(counts.values()), 1)
+    parts = "".join(
+        f'<span class="bar {status}" style="width:{100 * n / total:.2f}%">'
+        f"{n} {_e(status_text(status))}</span>"
+        for status in ("met", "partial", "missing")
+        if (n := counts[status])
+    )
+    words = ", ".join(
+        f"{counts[s]} {status_text(s).lower()}" for s in ("met", "partial", "missing")
+    )
+    return (
+        f'<figure class="chart"><div class="bars">{parts}</div>'
+        f"<figcaption>The twelve principles by status: {_e(words)}.</figcaption></figure>"
     )
 
 
@@ -146,7 +169,7 @@ def render_html(report: CritiqueReport) -> bytes:
         f'<p class="meta">Draft file: {_e(report.draft)}</p>'
         f"<h2>Summary</h2><p>{_e(report.summary)}</p>"
         f"{_warnings(report)}<h2>Public engagement</h2>{engagement}"
-        f"<h2>The twelve principles</h2>{_table(report)}"
+        f"<h2>The twelve principles</h2>{_chart(report)}{_table(report)}"
         f"<h2>Principle by principle</h2>{_details(report)}{narrative}{audit}</main>"
     )
     page = _HEAD.format(title=_e(f"Critique: {report.title}"), css=_CSS) + body + "</body></html>\n"

@@ -173,7 +173,10 @@ def test_every_format_carries_the_audit_block() -> None:
         for value in ("2026-12-01T15:00:00+00:00", "version 1", "55 labelled drafts"):
             assert value in text
         assert "Connected Growth, Part 1 (2019, current)" in text
-    assert "<main>" in render_report(report, "html").decode("utf-8")  # a main landmark
+    page = render_report(report, "html").decode("utf-8")
+    assert "<main>" in page  # a main landmark
+    counts = report.counts()  # the chart says the counts in words, not colour alone
+    assert f"The twelve principles by status: {counts['met']} met" in page
     doc = Document(io.BytesIO(render_report(report, "docx")))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "About this report" in text and "Answer backend: extractive" in text
