@@ -52,15 +52,49 @@ class Lisa:
     backend_label: str
     rubric: Rubric
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _manifest_seen: int | None = None  # the manifest's mtime (ns) when the library was loaded
+
+    def __post_init__(self) -> None:
+        if self._manifest_seen is None:
+            self._manifest_seen = self._manifest_mtime()
+
+    def _manifest_mtime(self) -> int:
+        try:
+            return self.settings.manifest_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def refresh(self) -> bool:
+        """Reload the library when another process (``ingest_docs.py``, the CLI) has changed
+        it since it was loaded: its manifest is newer. True when it reloaded."""
+        if self._manifest_mtime() == self._manifest_seen:
+            return False
+        with self._lock:
+            seen = self._manifest_mtime()
+            if seen == self._manifest_seen:
+                return False
+            if not self.settings.chroma_host:  # on disk: this process's view of it is stale
+                self.store.client.close()
+                self.store = open_store(self.settings, self.embeddings)
+            self._reload()
+            self._manifest_seen = seen
+            return True
+
+    def _reload(self) -> None:
+        self.retriever = build_retriever(self.settings, self.store, self.embeddings)
+        self.chain = build_answer_chain(self.settings, self.retriever, self.prompts)[0]
 
     # --- ask ----------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        self.refresh()
         return self.chain.invoke(question, history)
 
     def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
+        self.refresh()
         return self.chain.stream(question, history)
 
     def search(self, query: str, k: int | None = None) -> Retrieval:
+        self.refresh()
         return self.retriever.retrieve(query, k or self.settings.top_k)
 
     # --- critique -----------------------------------------------------------
@@ -71,6 +105,7 @@ class Lisa:
 
         The report carries an audit block: when, which LISA, rubric, evidence model,
         guidance documents and answer backend made it."""
+        self.refresh()
         outcome = critique_path(
             path,
             self.rubric,
@@ -178,12 +213,13 @@ class Lisa:
             self.embeddings,
             progress=progress,
         )
-        self.retriever = build_retriever(self.settings, self.store, self.embeddings)
-        self.chain = build_answer_chain(self.settings, self.retriever, self.prompts)[0]
+        self._reload()
+        self._manifest_seen = self._manifest_mtime()
         return report
 
     # --- about --------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
+        self.refresh()
         return {
             "version": __version__,
             "documents": len(self.library()),
