@@ -203,7 +203,8 @@ def test_launch_settings(tmp_path: Path) -> None:
     fonts = str(kwargs["theme"].font) + str(kwargs["theme"].font_mono)
     assert "GoogleFont" not in fonts
     with_auth = make_settings(tmp_path, auth_username="officer", auth_password="s3cret")
-    assert launch_kwargs(with_auth)["auth"] == ("officer", "s3cret")
+    auth = launch_kwargs(with_auth)["auth"]
+    assert auth("officer", "s3cret") and not auth("officer", "wrong")
     with pytest.raises(ValueError, match="both"):
         launch_kwargs(make_settings(tmp_path, auth_username="officer"))
     assert kwargs["quiet"] is True  # no "set share=True" hint at start-up
@@ -260,3 +261,40 @@ def test_the_fake_and_the_service_match_the_front_ends_protocol() -> None:
     fake = FakeLisa()
     assert hasattr(fake, "embeddings") and hasattr(fake, "backend_label")
     assert {"embeddings", "backend_label"} <= set(Lisa.__annotations__)
+
+
+def test_wrong_passwords_are_throttled_per_name() -> None:
+    from assistant.frontends.web.login import LoginThrottle
+
+    now = [0.0]
+    slept: list[float] = []
+    login = LoginThrottle(
+        "officer",
+        "s3cret",
+        max_failures=3,
+        window=60,
+        delay=0.5,
+        clock=lambda: now[0],
+        sleep=slept.append,
+    )
+    assert [login("officer", "guess") for _ in range(3)] == [False] * 3
+    assert slept == [0.5] * 3  # every failure costs time
+    assert login.locked("officer") and not login("officer", "s3cret")  # paused, even if right
+    assert login("intruder", "x") is False and not login.locked("someone else")
+    now[0] = 61.0  # the window passes
+    assert login("officer", "s3cret") and not login.locked("officer")
+
+
+def test_the_real_login_route_is_throttled(tmp_path: Path) -> None:
+    import httpx
+
+    settings = make_settings(tmp_path, auth_username="officer", auth_password="s3cret")
+    with running_app(FakeLisa(), settings) as url:
+
+        def attempt(password: str) -> int:
+            form = {"username": "officer", "password": password}
+            return httpx.post(url + "login", data=form, timeout=30).status_code
+
+        assert attempt("s3cret") == 200
+        assert [attempt("wrong") for _ in range(5)] == [400] * 5
+        assert attempt("s3cret") == 400  # paused for a minute after five wrong passwords

@@ -86,7 +86,7 @@ def running_app(lisa: Any, settings: Settings) -> Iterator[str]:
     port = free_port()
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
     demo = build_app(lisa, settings)
-    demo.launch(prevent_thread_lock=True, quiet=True, **launch_kwargs(settings))
+    demo.launch(prevent_thread_lock=True, **launch_kwargs(settings))  # quiet, as app.py
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -16,6 +16,8 @@ import gradio as gr
 from assistant.documents.model import SUPPORTED_SUFFIXES
 from assistant.frontends.web.callbacks import Callbacks, LisaLoader
 from assistant.frontends.web.format import DRAFT_SUFFIXES, message_html
+from assistant.frontends.web.login import MESSAGE as LOGIN_MESSAGE
+from assistant.frontends.web.login import LoginThrottle
 from assistant.frontends.web.session import delete_session
 from assistant.frontends.web.style import CSS, make_theme
 from assistant.settings import Settings
@@ -58,8 +60,10 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
     if settings.auth_username or settings.auth_password:
         if not (settings.auth_username and settings.auth_password):
             raise ValueError("set both LISA_AUTH_USERNAME and LISA_AUTH_PASSWORD, or neither")
-        kwargs["auth"] = (settings.auth_username, settings.auth_password.get_secret_value())
-        kwargs["auth_message"] = "Sign in to LISA with the account your team was given."
+        kwargs["auth"] = LoginThrottle(
+            settings.auth_username, settings.auth_password.get_secret_value()
+        )
+        kwargs["auth_message"] = LOGIN_MESSAGE
     return kwargs
 
 
