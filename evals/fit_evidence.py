@@ -62,6 +62,8 @@ LEVELS = IAP2_LEVELS[1:]
 GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.951, 0.025))
 INJECTION_THRESHOLD = 0.5  # a probability: not tuned
 HEADING_WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
+GRID_C_TOPIC = (0.125, 0.25, 0.5, 2.0)
+GRID_C_STRENGTH = (0.25, 0.5, 2.0, 8.0)
 LOAO_SLACK = 0.01
 
 
@@ -342,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     # Every design choice (regularisation, heading weight) by leave-one-author-out exact
     # agreement on the tuning drafts; the simplest within LOAO_SLACK of the best wins.
     candidates: list[tuple[float, float, float, float, EvidenceModel]] = []
-    for c_topic, c_strength in itertools.product((0.5, 2.0, 8.0), (0.5, 2.0, 8.0)):
+    for c_topic, c_strength in itertools.product(GRID_C_TOPIC, GRID_C_STRENGTH):
         layers = fit_layers(data, criteria, c_topic, c_strength)
         for weight in HEADING_WEIGHTS:
             candidate = EvidenceModel(
