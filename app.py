@@ -14,6 +14,8 @@ running ``python app.py`` directly stays offline.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sys
 from typing import Any
 
@@ -35,6 +37,11 @@ def main() -> int:
 
     settings = Settings()
     apply_offline_environment(settings.allow_network)  # before Gradio is imported
+    from assistant.frontends.web.session import private_upload_dir
+
+    private_upload_dir(settings.data_dir, os.environ)  # uploads never outlive this run
+    # SIGTERM exits like Ctrl-C, so the exit handlers delete uploads and reports too
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
     from assistant.frontends.web.app import build_app, exposure_warning, launch_kwargs
     from assistant.frontends.web.callbacks import LisaLoader

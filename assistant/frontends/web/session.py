@@ -25,6 +25,21 @@ from assistant.documents.chunking import Chunk
 from assistant.vectors import unit_rows
 
 MIN_DRAFT_SIMILARITY = 0.25
+UPLOADS_FOLDER = "web-uploads"
+
+
+def private_upload_dir(data_dir: Path, environ: dict[str, str]) -> Path:
+    """Gradio's upload cache, kept in LISA's data folder instead of the shared system
+    temp folder: emptied now (no session of an earlier run is alive), and at exit.
+
+    Sets ``GRADIO_TEMP_DIR`` in ``environ``; call it before Gradio is imported."""
+    folder = (data_dir / UPLOADS_FOLDER).resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    environ["GRADIO_TEMP_DIR"] = str(folder)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 class SessionFiles:
