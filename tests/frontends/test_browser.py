@@ -186,3 +186,21 @@ def test_a_question_is_shown_as_text_not_rendered(
     assert chat.locator("img[src*='203.0.113.9']").count() == 0
     assert chat.locator("b", has_text="bold").count() == 0
     assert_only_local(requested, app[0])
+
+
+def test_removing_a_document_asks_first_and_cancel_keeps_it(page: tuple[Any, list[str]]) -> None:
+    tab, _ = page
+    tab.get_by_role("tab", name="Library").click()
+    picker = tab.get_by_label("Document to remove")
+    picker.click()
+    option = tab.get_by_role("option").first
+    name = option.inner_text().strip()
+    option.click()
+    tab.locator("#remove").click()
+    confirm = tab.locator("#confirm-remove").first  # Gradio gives a group two elements
+    confirm.get_by_text(f"Remove {name} from the library?").wait_for()
+    assert "every user" in confirm.inner_text()
+    shot(tab, "library-confirm-remove.png")
+    tab.locator("#cancel-remove").click()
+    confirm.wait_for(state="hidden")
+    assert name in tab.locator("#library-table").inner_text()  # nothing was removed

@@ -298,3 +298,14 @@ def test_the_real_login_route_is_throttled(tmp_path: Path) -> None:
         assert attempt("s3cret") == 200
         assert [attempt("wrong") for _ in range(5)] == [400] * 5
         assert attempt("s3cret") == 400  # paused for a minute after five wrong passwords
+
+
+def test_removal_is_confirmed_first(tmp_path: Path) -> None:
+    from assistant.frontends.web.callbacks import Callbacks
+
+    cb = Callbacks(FakeLisa(), make_settings(tmp_path))
+    shown, question, status = cb.confirm_removal("guide.md")
+    assert shown["visible"] is True and not status
+    assert "Remove guide.md from the library?" in question and "every user" in question
+    hidden, _, status = cb.confirm_removal(None)
+    assert hidden["visible"] is False and "Choose the document" in status

@@ -176,7 +176,12 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
                 )
                 add_btn = gr.Button("Add to the library", variant="primary")
                 remove_pick = gr.Dropdown(label="Document to remove", choices=[])
-                remove_btn = gr.Button("Remove from the library", variant="stop")
+                remove_btn = gr.Button("Remove from the library", variant="stop", elem_id="remove")
+                with gr.Group(visible=False, elem_id="confirm-remove") as confirm_box:
+                    confirm_text = gr.Markdown()
+                    with gr.Row():
+                        confirm_btn = gr.Button("Yes, remove it", variant="stop")
+                        cancel_btn = gr.Button("Cancel", elem_id="cancel-remove")
             with gr.Tab("About", id="about"):
                 about_md = gr.Markdown("Loading…")
 
@@ -241,9 +246,14 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
             concurrency_limit=HEAVY_LIMIT,
             concurrency_id="heavy",
         )
+        # removal asks first: it changes the library for every user at once
         remove_btn.click(
-            cb.remove_document, [remove_pick], library_outputs, api_name="remove_document"
+            cb.confirm_removal, [remove_pick], [confirm_box, confirm_text, library_status]
         )
+        cancel_btn.click(lambda: gr.update(visible=False), None, [confirm_box])
+        confirm_btn.click(
+            cb.remove_document, [remove_pick], library_outputs, api_name="remove_document"
+        ).then(lambda: gr.update(visible=False), None, [confirm_box])
         demo.unload(cb.on_unload)
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo

@@ -333,6 +333,21 @@ class Callbacks:
             lambda: self.lisa().add_document(path, progress=ingest_progress(progress)), "added"
         )
 
+    def confirm_removal(self, source: str | None) -> tuple[Any, Any, Any]:
+        """The question asked before a removal: what will change, and for whom."""
+        if not source:
+            return (
+                gr.update(visible=False),
+                "",
+                message_html("Choose the document to remove first.", "error"),
+            )
+        question = (
+            f"**Remove {as_text(source)} from the library?** It is deleted from the corpus "
+            "folder, and every user's answers and critiques stop quoting it at once. To "
+            "restore it, add the file again."
+        )
+        return gr.update(visible=True), question, ""
+
     def remove_document(self, source: str | None) -> tuple[Any, ...]:
         if not source:
             return (
