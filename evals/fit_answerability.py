@@ -155,15 +155,20 @@ def choose(results: list[tuple[Choice, dict[str, float]]], max_false: float) -> 
 
 
 def capped_probability(model: Any, x: np.ndarray, vector_scale: float) -> np.ndarray:
-    """P(answerable) as ``AnswerabilityModel.probability`` computes it: raw weights, with
-    the question vector's part clipped to ±QUESTION_CAP."""
-    from assistant.ask.answerability import FEATURES
+    """P(answerable) exactly as the served model computes it: the pipeline's raw weights
+    in an ``AnswerabilityModel`` (question vector clipped to ±QUESTION_CAP)."""
+    from assistant.ask.answerability import AnswerabilityModel
 
     named, vector, bias = raw_weights(model, x.shape[1], vector_scale)
-    z = bias + x[:, : len(FEATURES)] @ np.asarray([named[f] for f in FEATURES])
-    if vector and vector_scale:
-        z = z + np.clip(x[:, len(FEATURES) :] @ np.asarray(vector), -QUESTION_CAP, QUESTION_CAP)
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+    served = AnswerabilityModel(
+        weights=named,
+        bias=bias,
+        question_weights=vector if vector_scale else [],
+        embedding_model="fitting" if vector_scale else "",
+        question_cap=QUESTION_CAP,
+    )
+    rows = x if vector_scale else x[:, : len(named)]
+    return np.asarray(served.probabilities(rows))
 
 
 def raw_weights(

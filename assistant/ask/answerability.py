@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -138,11 +138,23 @@ class AnswerabilityModel(BaseModel):
         return self.model_copy(update={"question_weights": []})
 
     def probability(self, features: dict[str, float], vector: Sequence[float] = ()) -> float:
-        z = self.bias + sum(self.weights[f] * features[f] for f in FEATURES)
+        row = [features[f] for f in FEATURES]
         if self.question_weights and len(vector) == len(self.question_weights):
-            nudge = sum(w * x for w, x in zip(self.question_weights, vector, strict=True))
-            z += max(-self.question_cap, min(self.question_cap, nudge))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+            row += list(vector)
+        return float(self.probabilities([row])[0])
+
+    def probabilities(self, rows: Any) -> Any:  # rows: a matrix or a list of lists
+        """P(answerable) for each row: the FEATURES in order, then (optionally) the
+        question's vector, whose part of the log-odds is clipped to ±question_cap."""
+        import numpy as np
+
+        x = np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
+        named = len(FEATURES)
+        z = self.bias + x[:, :named] @ np.asarray([self.weights[f] for f in FEATURES])
+        if self.question_weights and x.shape[1] == named + len(self.question_weights):
+            nudge = x[:, named:] @ np.asarray(self.question_weights)
+            z = z + np.clip(nudge, -self.question_cap, self.question_cap)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
 
 def load_answerability_model(path: Path) -> AnswerabilityModel:

@@ -136,6 +136,7 @@ def render_docx(report: CritiqueReport) -> bytes:
             f"Rubric version {report.audit.rubric_version}; {report.audit.evidence_model}"
         )
         doc.core_properties.version = report.audit.lisa_version
+        doc.core_properties.created = dt.datetime.fromisoformat(report.audit.created)
     return _bytes(doc)
 
 
