@@ -71,7 +71,7 @@ def main() -> int:
         print(f"error: cannot start LISA: {exc}", file=sys.stderr)
         demo.close()
         return 2
-    if len(lisa.retriever) == 0:
+    if lisa.stats()["chunks"] == 0:
         print(
             "warning: the guidance library is empty: run `python ingest_docs.py` or add "
             "documents in the Library tab",

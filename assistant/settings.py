@@ -8,10 +8,10 @@ directory. Nothing here touches the disk or the network.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Backend = Literal["extractive", "openai", "ollama", "local"]
 
@@ -66,7 +66,13 @@ class Settings(BaseSettings):
         description="Target chunk size in words (the model reads at most 256 word pieces).",
     )
     max_file_mb: float = Field(
-        25.0, gt=0, description="Largest document accepted by ingest or critique, in MB."
+        25.0,
+        gt=0,
+        description=(
+            "Largest file accepted, in MB: a guidance document to ingest or a draft to "
+            "critique, from the command line or the web app (one limit, stated the same way "
+            "everywhere)."
+        ),
     )
     max_unpacked_mb: float = Field(
         100.0, gt=0, description="Largest a Word file may unpack to (its zip parts), in MB."
@@ -138,7 +144,22 @@ class Settings(BaseSettings):
         None, description="Username for the web app's login (login is off when empty)."
     )
     auth_password: SecretStr | None = Field(None, description="Password for the web app's login.")
-    max_upload_mb: float = Field(20.0, gt=0, description="Largest draft accepted in the web app.")
+    auth_users: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description=(
+            'More web app accounts, as JSON: {"name": "password", ...}. Login is on when any '
+            "account is set."
+        ),
+    )
+    library_managers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "With login on, the accounts (comma-separated) that may add or remove library "
+            "documents in the web app; everyone signed in can read and ask. Empty: nobody "
+            "can change the library from the web app (use ingest_docs.py). With login off "
+            "the app serves this machine only, and its user can."
+        ),
+    )
     feedback_path: Path | None = Field(
         None,
         description=(
@@ -146,6 +167,21 @@ class Settings(BaseSettings):
             "feedback.jsonl in the data folder."
         ),
     )
+
+    @field_validator("library_managers", mode="before")
+    @classmethod
+    def _names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
+
+    @property
+    def accounts(self) -> dict[str, str]:
+        """Every web app account (name to password); empty when login is off."""
+        found = {name: secret.get_secret_value() for name, secret in self.auth_users.items()}
+        if self.auth_username and self.auth_password:
+            found[self.auth_username] = self.auth_password.get_secret_value()
+        return found
 
     @property
     def feedback_file(self) -> Path:

@@ -36,6 +36,7 @@ class Citation:
     quote: str  # verbatim text of the cited passage
     score: float
     chunk_id: str
+    passage: str = ""  # the whole cited passage, so a reader can check the quote in context
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ class Citation:
             quote=quote,
             score=round(hit.score, 4),
             chunk_id=chunk.id,
+            passage=chunk.text,
         )
 
 

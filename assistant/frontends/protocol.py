@@ -15,7 +15,7 @@ from assistant.ask.answer import Answer
 from assistant.ask.condense import Message
 from assistant.ask.retrieval import Retrieval
 from assistant.critique.engine import Critique
-from assistant.critique.model import CritiqueFailure
+from assistant.critique.model import Audit, CritiqueFailure
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.ingest import IngestReport
 
@@ -33,6 +33,8 @@ class LisaService(Protocol):
     def critique(
         self, path: Path, progress: Any = None, source: str | None = None
     ) -> Critique | CritiqueFailure: ...
+
+    def audit(self) -> Audit: ...
 
     def library(self) -> list[dict[str, Any]]: ...
 

@@ -1,7 +1,10 @@
 """Word (DOCX) critique reports with python-docx, for circulation to a board.
 
-The status table shades each status cell red, amber or green and writes the
-status in words too. Draft text goes in as plain runs (Word does not interpret
+Before the status table, a chart of the twelve principles by status: a
+one-row table whose shaded cells are as wide as their counts and say the count
+and status in words (no image, so it reads the same in any viewer and to a
+screen reader). The status table shades each status cell red, amber or green
+and writes the status in words too. Draft text goes in as plain runs (Word does not interpret
 it), with control characters that XML cannot hold removed.
 """
 
@@ -23,6 +26,7 @@ from assistant.reports.labels import (
 )
 
 _FILL = {"met": "C6E7CB", "partial": "FFE08A", "missing": "F4B6B6"}
+_STATUSES = ("met", "partial", "missing")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -42,6 +46,44 @@ def _shade(cell: Any, status: str | None) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), _FILL[status])
     cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _chart(doc: Any, report: CritiqueReport) -> None:
+    """The twelve principles at a glance: one bar split by status, each part as wide as its
+    count and labelled with the count and status in words (never colour alone)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Emu
+
+    counts = report.counts()
+    parts = [(s, n) for s in _STATUSES if (n := counts[s])]
+    words = ", ".join(f"{counts[s]} {status_text(s).lower()}" for s in _STATUSES)
+    caption = f"The twelve principles by status: {words}."
+    if parts:
+        section = doc.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin
+        total = sum(n for _, n in parts)
+        widths = [usable * n // total for _, n in parts]
+        widths[-1] = usable - sum(widths[:-1])  # the bar spans the text width exactly
+        table = doc.add_table(rows=1, cols=len(parts))
+        table.style = "Table Grid"
+        table.autofit = False  # a fixed layout, so Word keeps the proportions
+        for (status, n), column, cell, width in zip(
+            parts, table.columns, table.rows[0].cells, widths, strict=True
+        ):
+            column.width = cell.width = Emu(width)
+            cell.text = f"{n} {status_text(status)}"
+            cell.paragraphs[0].runs[0].bold = True
+            _shade(cell, status)
+        # the table's alt text, which a screen reader announces
+        for tag, value in (
+            ("w:tblCaption", "The twelve principles by status"),
+            ("w:tblDescription", caption),
+        ):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            table._tbl.tblPr.append(element)
+    doc.add_paragraph(caption, style="Caption")
 
 
 def _new_document(title: str) -> Any:
@@ -88,6 +130,7 @@ def render_docx(report: CritiqueReport) -> bytes:
     if report.iap2_quote:
         doc.add_paragraph(f"“{_t(report.iap2_quote)}”").runs[0].italic = True
     doc.add_heading("The twelve principles", level=1)
+    _chart(doc, report)
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     for cell, text in zip(

@@ -204,3 +204,93 @@ def test_removing_a_document_asks_first_and_cancel_keeps_it(page: tuple[Any, lis
     tab.locator("#cancel-remove").click()
     confirm.wait_for(state="hidden")
     assert name in tab.locator("#library-table").inner_text()  # nothing was removed
+
+
+def test_a_citation_opens_its_passage_with_the_quote_highlighted(
+    page: tuple[Any, list[str]],
+) -> None:
+    tab, _ = page
+    box = tab.locator("#ask-question textarea")
+    box.fill("How should we involve young people in developing our strategy?")
+    box.press("Enter")
+    opener = tab.locator("#ask-chat details.lisa-passage summary").first
+    opener.wait_for()
+    assert "in context" in opener.inner_text()
+    marked = tab.locator("#ask-chat details.lisa-passage mark").first
+    assert not marked.is_visible()  # closed until the officer opens it
+    opener.click()
+    marked.wait_for(state="visible")
+    quote = marked.inner_text().strip()
+    # the highlighted sentence is one of the quotes listed under the answer
+    assert quote and quote[:60] in tab.locator("#ask-chat").inner_text().split("in context")[0]
+    shot(tab, "ask-citation-open.png")
+
+
+def test_the_conversation_downloads_as_word_and_markdown(page: tuple[Any, list[str]]) -> None:
+    tab, _ = page
+    box = tab.locator("#ask-question textarea")
+    for question in ("What counts as a rural area?", "What is the capital of France?"):
+        box.fill(question)
+        box.press("Enter")
+        tab.locator("#ask-chat").get_by_text(re.compile("Sources|Not covered")).last.wait_for()
+        tab.locator("#ask-button").wait_for()  # the answer has finished
+    tab.locator("#save-chat").click()
+    tab.get_by_text("Your conversation (2 questions) is ready below.").wait_for()
+    links = tab.locator("#chat-downloads a[download]")
+    links.first.wait_for()
+    assert links.count() == 2
+    saved = {}
+    for i in range(2):
+        with tab.expect_download() as download:
+            links.nth(i).click()
+        saved[download.value.suggested_filename] = Path(download.value.path())
+    assert set(saved) == {"lisa-conversation.docx", "lisa-conversation.md"}
+    text = saved["lisa-conversation.md"].read_text(encoding="utf-8")
+    assert "What counts as a rural area?" in text and "Not covered by the guidance" in text
+    assert saved["lisa-conversation.docx"].read_bytes()[:2] == b"PK"  # a Word (zip) file
+    shot(tab, "ask-conversation-download.png")
+
+
+def axe_findings(tab: Any) -> list[str]:
+    """axe-core's serious and moderate findings on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {
+        "resultTypes": ["violations"],
+        "rules": {"label-content-name-mismatch": {"enabled": True}},  # off by default
+    }
+    results = Axe().run(tab, options=options).response["violations"]
+    return [
+        f"{v['impact']} {v['id']}: {v['nodes'][0]['html'][:120]}"
+        for v in results
+        if v["impact"] in ("serious", "critical", "moderate")
+    ]
+
+
+def test_no_serious_or_moderate_accessibility_finding_on_any_tab_or_report(
+    page: tuple[Any, list[str]], tmp_path: Path
+) -> None:
+    tab, _ = page
+    findings = {"Ask": axe_findings(tab)}
+    box = tab.locator("#ask-question textarea")
+    box.fill("What does rural proofing mean for our strategy?")
+    box.press("Enter")
+    tab.locator("#ask-chat").get_by_text("Sources", exact=True).wait_for()
+    findings["Ask, answered"] = axe_findings(tab)
+    for name in ("Library", "About", "Critique a draft"):
+        tab.get_by_role("tab", name=name).click()
+        tab.get_by_role("tab", name=name, selected=True).wait_for()
+        findings[name] = axe_findings(tab)
+    tab.locator("#draft-file input[type=file]").set_input_files(str(DRAFT))
+    tab.get_by_text(DRAFT.name).first.wait_for()
+    tab.locator("#critique-button").click()
+    tab.locator("#principles-table table").wait_for()
+    findings["Critique, done"] = axe_findings(tab)
+    with tab.expect_download() as download:
+        tab.locator('#report-downloads a[download$=".html"]').first.click()
+    report = tmp_path / "report.html"
+    report.write_bytes(Path(download.value.path()).read_bytes())
+    tab.goto(report.as_uri())
+    tab.locator("main").wait_for()
+    findings["HTML report"] = axe_findings(tab)
+    assert {k: v for k, v in findings.items() if v} == {}

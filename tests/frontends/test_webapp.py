@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import gradio as gr
 import pytest
 from conftest import make_settings
 from test_webapp_support import FakeLisa, client, running_app
@@ -38,7 +40,7 @@ def fake() -> FakeLisa:
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_settings(tmp_path_factory.mktemp("webapp"), max_upload_mb=1.0)
+    return make_settings(tmp_path_factory.mktemp("webapp"), max_file_mb=1.0)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,8 @@ def draft(tmp_path: Path) -> Path:
 
 
 def test_status_shows_backend_warning_library_and_about(url: str) -> None:
-    banner, about, table, _ = client(url).predict(api_name="/status")
+    banner, about, table, _, note = client(url).predict(api_name="/status")
+    assert note == ""  # login off: this machine's user may manage the library
     assert "Warning:" in banner and "Small local model" in banner
     assert "1 document(s), 3 passages" in banner
     assert "LISA_BACKEND" in about and "| Indexed passages | 3 |" in about
@@ -80,8 +83,17 @@ def test_ask_streams_an_answer_with_sources_and_keeps_history(url: str, fake: Fa
     question, history = fake.questions[-1]
     assert question == "And in rural areas?"
     assert history[0] == {"role": "user", "content": "How do we involve young people?"}
+    shown, note = c.predict(api_name="/download_conversation")
+    files = [f["path"] for f in shown["value"]]
+    assert shown["visible"] and "2 questions" in note
+    assert sorted(Path(f).suffix for f in files) == [".docx", ".md"]
+    markdown = Path(next(f for f in files if f.endswith(".md"))).read_text(encoding="utf-8")
+    assert "How do we involve young people?" in markdown and "And in rural areas?" in markdown
+    assert "Quoted passage about" in markdown and "## About this conversation" in markdown
     chat, _, note = c.predict(api_name="/new_conversation")
     assert chat == [] and "New conversation" in note
+    shown, note = c.predict(api_name="/download_conversation")
+    assert not shown["visible"] and "Ask a question first" in note  # the new conversation is empty
 
 
 def test_refusal_is_visible(url: str) -> None:
@@ -145,9 +157,14 @@ def test_upload_type_and_size_limits(url: str, tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"Invalid file type.*\.pdf', '\.docx', '\.md', '\.txt'"):
         c.predict(handle_file(str(html)), api_name="/critique")  # Gradio checks the type
     big = tmp_path / "big.txt"
-    big.write_bytes(b"word " * 300_000)  # 1.4 MB, over this app's 1 MB limit
-    status = c.predict(handle_file(str(big)), api_name="/critique")[0]
-    assert "limit is 1 MB" in status
+    big.write_bytes(b"word " * 300_000)  # 1.4 MB, over this app's 1 MB limit (LISA_MAX_FILE_MB)
+    with pytest.raises(ValueError, match="maximum file size of 1048576 bytes"):
+        c.predict(handle_file(str(big)), api_name="/critique")  # the page and client refuse it
+    import httpx  # and so does the server, for a caller that skips the page's check
+
+    with big.open("rb") as stream:
+        refused = httpx.post(url + "gradio_api/upload", files={"files": stream}, timeout=30)
+    assert refused.status_code >= 400 and "1048576 bytes" in refused.text
 
 
 def test_library_errors_are_shown_not_swallowed(url: str, draft: Path) -> None:
@@ -196,7 +213,7 @@ def test_two_sessions_are_isolated(url: str, draft: Path, fake: FakeLisa) -> Non
 
 
 def test_launch_settings(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, max_upload_mb=5, max_file_mb=30)
+    settings = make_settings(tmp_path, max_file_mb=30)
     kwargs = launch_kwargs(settings)
     assert kwargs["share"] is False and kwargs["max_file_size"] == 30 * 1024 * 1024
     assert "auth" not in kwargs and kwargs["css"] and kwargs["theme"] is not None
@@ -269,8 +286,7 @@ def test_wrong_passwords_are_throttled_per_name() -> None:
     now = [0.0]
     slept: list[float] = []
     login = LoginThrottle(
-        "officer",
-        "s3cret",
+        {"officer": "s3cret", "chair": "pässwörd"},
         max_failures=3,
         window=60,
         delay=0.5,
@@ -283,6 +299,8 @@ def test_wrong_passwords_are_throttled_per_name() -> None:
     assert login("intruder", "x") is False and not login.locked("someone else")
     now[0] = 61.0  # the window passes
     assert login("officer", "s3cret") and not login.locked("officer")
+    assert login("chair", "pässwörd") and not login("chair", "s3cret")  # each its own password
+    assert not login("nobody", "")  # an unknown name never signs in, even with no password
 
 
 def test_the_real_login_route_is_throttled(tmp_path: Path) -> None:
@@ -304,8 +322,47 @@ def test_removal_is_confirmed_first(tmp_path: Path) -> None:
     from assistant.frontends.web.callbacks import Callbacks
 
     cb = Callbacks(FakeLisa(), make_settings(tmp_path))
-    shown, question, status = cb.confirm_removal("guide.md")
+    shown, question, status = cb.confirm_removal("guide.md", None)
     assert shown["visible"] is True and not status
     assert "Remove guide.md from the library?" in question and "every user" in question
-    hidden, _, status = cb.confirm_removal(None)
+    hidden, _, status = cb.confirm_removal(None, None)
     assert hidden["visible"] is False and "Choose the document" in status
+
+
+def test_only_named_managers_change_the_library_when_login_is_on(tmp_path: Path) -> None:
+    from assistant.frontends.web.callbacks import Callbacks
+
+    settings = make_settings(
+        tmp_path,
+        auth_users={"ana": "one", "ben": "two"},
+        library_managers="ana",  # as the environment gives it: comma-separated
+    )
+    assert settings.library_managers == ["ana"]
+    cb = Callbacks(FakeLisa(), settings)
+    ana, ben = gr.Request(username="ana"), gr.Request(username="ben")
+    assert cb.can_manage(ana) and not cb.can_manage(ben) and not cb.can_manage(None)
+    *_, shown, note = cb.on_load(ana)
+    assert shown["visible"] is True and note == ""
+    *_, hidden, note = cb.on_load(ben)
+    assert hidden["visible"] is False and "only the library managers (ana)" in note
+    for change in (
+        lambda: cb.confirm_removal("guide.md", ben),
+        lambda: cb.remove_document("guide.md", ben),
+        lambda: cb.add_document(str(tmp_path / "x.md"), ben),
+    ):
+        with pytest.raises(gr.Error, match="Only the library managers"):
+            change()
+    shown, question, _ = cb.confirm_removal("guide.md", ana)
+    assert shown["visible"] is True and "Remove guide.md" in question
+    nobody = Callbacks(FakeLisa(), make_settings(tmp_path, auth_users={"ana": "one"}))
+    assert not nobody.can_manage(ana) and "an administrator" in nobody.management_note(ana)
+
+
+def test_sign_out_shows_only_with_login(tmp_path: Path) -> None:
+    def sign_out(settings: Settings) -> list[Any]:
+        demo = build_app(FakeLisa(), settings)
+        return [b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "sign-out"]
+
+    assert sign_out(make_settings(tmp_path)) == []
+    (button,) = sign_out(make_settings(tmp_path, auth_users={"ana": "one"}))
+    assert button.link == "/logout" and button.value == "Sign out"

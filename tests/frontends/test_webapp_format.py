@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,8 +24,6 @@ from assistant.frontends.web.format import (
     draft_answer_markdown,
     engagement_markdown,
     history_turns,
-    ingest_report_text,
-    library_table_html,
     message_html,
     principle_choices,
     principle_detail_markdown,
@@ -32,9 +31,13 @@ from assistant.frontends.web.format import (
     short_section,
     shorten,
     sources_markdown,
-    stats_markdown,
     summary_markdown,
     warnings_markdown,
+)
+from assistant.frontends.web.format_library import (
+    ingest_report_text,
+    library_table_html,
+    stats_markdown,
 )
 from assistant.frontends.web.session import DraftIndex, Session, SessionFiles, delete_session
 from assistant.library.ingest import FileResult, IngestReport
@@ -165,6 +168,23 @@ def test_sources_split_by_passage_and_drop_headings_the_title_repeats() -> None:
     assert sources_markdown([]) == ""
 
 
+def test_a_citation_opens_to_its_whole_passage_with_the_quotes_highlighted() -> None:
+    passage = "Before <script>x</script>. Engage young people. Between.\n\nUse youth panels. After."
+    one = replace(citation(1), passage=passage, chunk_id="p")
+    two = replace(citation(2, "Use youth panels."), passage=passage, chunk_id="p")
+    text = sources_markdown([one, two])
+    assert text.count("<details") == 1  # one passage, opened once, for both quotes
+    details = text[text.index("<details") :]
+    assert "<summary>Read [1], [2] in context: Involving local people, page 4</summary>" in details
+    assert "<mark>Engage young people.</mark> Between.<br><br><mark>Use youth panels.</mark>" in (
+        details
+    )
+    assert "&lt;script&gt;x&lt;/script&gt;" in details and "<script>" not in details
+    assert "\n" not in details  # one line of HTML, which Markdown leaves as it is
+    plain = sources_markdown([citation(3)])  # a citation without its passage has no opener
+    assert "<details" not in plain and "> [3] “Engage young people.”" in plain
+
+
 def test_refusal_is_visible_and_offers_the_closest_sections() -> None:
     text = answer_markdown(
         answer(
@@ -239,7 +259,7 @@ def test_check_upload_type_size_and_empty(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 300_000)
     message = check_upload(big, DRAFT_SUFFIXES, 0.25) or ""
-    assert "0.3 MB" in message and "limit is 0.25 MB" in message
+    assert "0.3 MB" in message and "files can be up to 0.25 MB" in message
 
 
 # --- Critique ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from assistant.ask.answer import Answer, Citation
 from assistant.ask.retrieval import Retrieval
 from assistant.critique.engine import Critique
 from assistant.critique.evidence import draft_units
-from assistant.critique.model import CritiqueFailure, CritiqueReport
+from assistant.critique.model import Audit, CritiqueFailure, CritiqueReport
 from assistant.documents.loading import load_document
 from assistant.documents.model import DocumentError
 from assistant.library.store import StoreBusyError
@@ -124,6 +124,11 @@ class FakeLisa:
             "store": "memory",
         }
 
+    def audit(self) -> Audit:
+        return Audit(
+            "2026-12-01T09:00:00+00:00", "test", 1, "none", ("Guide (2019, current)",), "local"
+        )
+
     def library(self) -> list[dict[str, Any]]:
         return [
             {
@@ -158,6 +163,7 @@ class FakeLisa:
             f"Quoted passage about {question}",
             0.9,
             "c1",
+            f"Context before. Quoted passage about {question} Context after.",
         )
         return Answer(
             f"Answer to: {question} [1]",

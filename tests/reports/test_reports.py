@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,7 @@ def test_docx_parses_back_with_table_and_details() -> None:
     from docx import Document
 
     doc = Document(io.BytesIO(render_report(_report(), "docx")))
-    table = doc.tables[0]
+    table = doc.tables[1]  # after the chart
     assert len(table.rows) == 13
     assert [c.text for c in table.rows[0].cells] == ["#", "Principle", "Status", "Criteria"]
     assert table.rows[1].cells[2].text == "Met (green)"
@@ -118,6 +119,62 @@ def test_docx_parses_back_with_table_and_details() -> None:
     assert "Warnings" in text and SCRIPT in text  # plain text in Word, never interpreted
     assert text.count("Recommendation:") == 12
     assert "p. 3, Strategy > Evidence" in text
+
+
+def _fill(cell: Any) -> str | None:
+    from docx.oxml.ns import qn
+
+    shading = cell._tc.tcPr.find(qn("w:shd"))
+    return None if shading is None else str(shading.get(qn("w:fill")))
+
+
+def _docx_chart(report: CritiqueReport) -> tuple[Any, Any]:
+    """The rendered Word report and its chart table (the first table)."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(render_report(report, "docx")))
+    return doc, doc.tables[0]
+
+
+def test_docx_chart_shows_the_principles_by_status_before_the_table() -> None:
+    report = _report(statuses=["met"] * 5 + ["partial"] * 4 + ["missing"] * 3)
+    doc, chart = _docx_chart(report)
+    assert len(chart.rows) == 1
+    cells = chart.rows[0].cells
+    assert [c.text for c in cells] == ["5 Met (green)", "4 Partial (amber)", "3 Missing (red)"]
+    assert [_fill(c) for c in cells] == ["C6E7CB", "FFE08A", "F4B6B6"]
+    widths = [c.width for c in cells]  # proportional to the counts, in a fixed layout
+    assert widths[0] * 3 == pytest.approx(widths[2] * 5, rel=0.01)
+    assert widths[1] * 3 == pytest.approx(widths[2] * 4, rel=0.01)
+    assert [col.width for col in chart.columns] == widths
+    assert not chart.autofit
+    assert [c.text for c in doc.tables[1].rows[0].cells][:3] == ["#", "Principle", "Status"]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    counts = report.counts()
+    assert captions == [
+        f"The twelve principles by status: {counts['met']} met (green), "
+        f"{counts['partial']} partial (amber), {counts['missing']} missing (red)."
+    ]
+    assert counts == {"met": 5, "partial": 4, "missing": 3}
+    assert captions[0] in render_report(report, "html").decode("utf-8")  # as the HTML says
+    section = doc.sections[0]
+    assert sum(widths) == section.page_width - section.left_margin - section.right_margin
+    # heading, chart, caption, then the status table, in body order
+    body = [str(el.xpath("string(.)")) for el in doc.element.body]
+    heading = body.index("The twelve principles")
+    assert body[heading + 1] == "5 Met (green)4 Partial (amber)3 Missing (red)"
+    assert body[heading + 2] == captions[0]
+    assert body[heading + 3].startswith("#PrincipleStatusCriteria1Evidence Base")
+
+
+def test_docx_chart_with_every_principle_met_is_one_cell() -> None:
+    doc, chart = _docx_chart(_report(statuses=["met"] * 12))
+    assert [c.text for c in chart.rows[0].cells] == ["12 Met (green)"]
+    assert _fill(chart.rows[0].cells[0]) == "C6E7CB"
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions == [
+        "The twelve principles by status: 12 met (green), 0 partial (amber), 0 missing (red)."
+    ]
 
 
 def test_write_report_names_files_after_the_draft(tmp_path: Path) -> None:

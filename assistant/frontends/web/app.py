@@ -15,11 +15,11 @@ import gradio as gr
 
 from assistant.documents.model import SUPPORTED_SUFFIXES
 from assistant.frontends.web.callbacks import Callbacks, LisaLoader
-from assistant.frontends.web.format import DRAFT_SUFFIXES, message_html
+from assistant.frontends.web.format import DRAFT_SUFFIXES, message_html, size_limit
 from assistant.frontends.web.login import MESSAGE as LOGIN_MESSAGE
 from assistant.frontends.web.login import LoginThrottle
 from assistant.frontends.web.session import delete_session
-from assistant.frontends.web.style import CSS, make_theme
+from assistant.frontends.web.style import CSS, HEAD, make_theme
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "share": False,
         "theme": make_theme(),
         "css": CSS,
-        "max_file_size": int(max(settings.max_upload_mb, settings.max_file_mb) * 1024 * 1024),
+        "head": HEAD,
+        "max_file_size": settings.max_file_bytes,  # the same limit our own checks state
         "footer_links": ["api", "settings"],
         "ssr_mode": False,
         "pwa": False,
@@ -57,12 +58,10 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "show_error": True,
         "quiet": True,  # no "set share=True" hint: LISA is offline and prints its own address
     }
-    if settings.auth_username or settings.auth_password:
-        if not (settings.auth_username and settings.auth_password):
-            raise ValueError("set both LISA_AUTH_USERNAME and LISA_AUTH_PASSWORD, or neither")
-        kwargs["auth"] = LoginThrottle(
-            settings.auth_username, settings.auth_password.get_secret_value()
-        )
+    if bool(settings.auth_username) != bool(settings.auth_password):
+        raise ValueError("set both LISA_AUTH_USERNAME and LISA_AUTH_PASSWORD, or neither")
+    if settings.accounts:
+        kwargs["auth"] = LoginThrottle(settings.accounts)
         kwargs["auth_message"] = LOGIN_MESSAGE
     return kwargs
 
@@ -76,7 +75,7 @@ def exposure_warning(settings: Settings) -> str | None:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:  # a host name: only "localhost" is known to stay on this machine
         loopback = False
-    if loopback or (settings.auth_username and settings.auth_password):
+    if loopback or settings.accounts:
         return None
     return (
         f"WARNING: LISA is listening on {settings.host}, beyond this machine, with login off: "
@@ -97,12 +96,16 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
     ) as demo:
         state = gr.State(None, time_to_live=SESSION_TTL_S, delete_callback=delete_session)
         gr.HTML(
+            '<a class="lisa-skip" href="#lisa-main">Skip to main content</a>'
             '<header class="lisa-header"><h1>LISA</h1><p>Local Industrial Strategy '
             "Assistant: questions answered from the guidance, with sources, and "
             "critiques of draft strategies.</p></header>"
         )
-        banner = gr.HTML(message_html(STARTING), elem_id="lisa-banner")
-        with gr.Tabs():
+        with gr.Row(equal_height=True):
+            banner = gr.HTML(message_html(STARTING), elem_id="lisa-banner")
+            if settings.accounts:  # Gradio's own route ends the session's login
+                gr.Button("Sign out", link="/logout", size="sm", scale=0, elem_id="sign-out")
+        with gr.Tabs(elem_id="lisa-main"):
             with gr.Tab("Ask", id="ask"):
                 chatbot = gr.Chatbot(
                     label="Conversation with LISA",
@@ -122,13 +125,23 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
                 with gr.Row():
                     ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-button")
                     clear_btn = gr.Button("Start a new conversation", variant="secondary")
+                    save_btn = gr.Button(
+                        "Download the conversation", variant="secondary", elem_id="save-chat"
+                    )
                 feedback_note = gr.HTML()
+                conversation_files = gr.File(
+                    label="Your conversation (Word, Markdown)",
+                    file_count="multiple",
+                    interactive=False,
+                    visible=False,
+                    elem_id="chat-downloads",
+                )
                 gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
             with gr.Tab("Critique a draft", id="critique"):
                 gr.Markdown(
                     "Upload a draft strategy to check it against the twelve principles "
-                    f"of the guidance. PDF, Word (.docx), Markdown or text, up to "
-                    f"{settings.max_upload_mb:g} MB."
+                    "of the guidance. PDF, Word (.docx), Markdown or text, "
+                    f"{size_limit(settings.max_file_mb)}."
                 )
                 draft_file = gr.File(
                     label="Draft strategy",
@@ -168,25 +181,34 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
             with gr.Tab("Library", id="library"):
                 library_table = gr.HTML(elem_id="library-table")
                 library_status = gr.HTML()
-                add_file = gr.File(
-                    label="Add a guidance document (PDF, Word, Markdown, text, "
-                    f"HTML; up to {settings.max_file_mb:g} MB)",
-                    file_types=list(SUPPORTED_SUFFIXES),
-                    type="filepath",
-                )
-                add_btn = gr.Button("Add to the library", variant="primary")
-                remove_pick = gr.Dropdown(label="Document to remove", choices=[])
-                remove_btn = gr.Button("Remove from the library", variant="stop", elem_id="remove")
-                with gr.Group(visible=False, elem_id="confirm-remove") as confirm_box:
-                    confirm_text = gr.Markdown()
-                    with gr.Row():
-                        confirm_btn = gr.Button("Yes, remove it", variant="stop")
-                        cancel_btn = gr.Button("Cancel", elem_id="cancel-remove")
+                manage_note = gr.HTML(elem_id="library-note")
+                with gr.Column(
+                    visible=not settings.accounts, elem_id="library-manage"
+                ) as manage_box:
+                    add_file = gr.File(
+                        label="Add a guidance document (PDF, Word, Markdown, text or "
+                        f"HTML, {size_limit(settings.max_file_mb)})",
+                        file_types=list(SUPPORTED_SUFFIXES),
+                        type="filepath",
+                    )
+                    add_btn = gr.Button("Add to the library", variant="primary")
+                    remove_pick = gr.Dropdown(label="Document to remove", choices=[])
+                    remove_btn = gr.Button(
+                        "Remove from the library", variant="stop", elem_id="remove"
+                    )
+                    with gr.Group(visible=False, elem_id="confirm-remove") as confirm_box:
+                        confirm_text = gr.Markdown()
+                        with gr.Row():
+                            confirm_btn = gr.Button("Yes, remove it", variant="stop")
+                            cancel_btn = gr.Button("Cancel", elem_id="cancel-remove")
             with gr.Tab("About", id="about"):
                 about_md = gr.Markdown("Loading…")
 
         demo.load(
-            cb.on_load, None, [banner, about_md, library_table, remove_pick], api_name="status"
+            cb.on_load,
+            None,
+            [banner, about_md, library_table, remove_pick, manage_box, manage_note],
+            api_name="status",
         )
         gr.on(
             [question.submit, ask_btn.click],
@@ -201,6 +223,12 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
             [state],
             [chatbot, question, state, feedback_note],
             api_name="new_conversation",
+        )
+        save_btn.click(
+            cb.download_conversation,
+            [state],
+            [conversation_files, feedback_note, state],
+            api_name="download_conversation",
         )
         # the chat's own bin icon empties the history too, not just the view
         chatbot.clear(cb.new_conversation, [state], [chatbot, question, state, feedback_note])

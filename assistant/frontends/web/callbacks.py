@@ -29,15 +29,17 @@ from assistant.frontends.web.format import (
     engagement_markdown,
     esc,
     history_turns,
-    ingest_report_text,
-    library_table_html,
     message_html,
     principle_choices,
     principle_detail_markdown,
     principles_table_html,
-    stats_markdown,
     summary_markdown,
     warnings_markdown,
+)
+from assistant.frontends.web.format_library import (
+    ingest_report_text,
+    library_table_html,
+    stats_markdown,
 )
 from assistant.frontends.web.session import DraftIndex, Session, SessionFiles
 from assistant.settings import Settings
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPORT_FORMATS = ("docx", "html", "md", "json")
+CONVERSATION_FORMATS = ("docx", "md")
 
 
 class LisaLoader:
@@ -120,8 +123,38 @@ class Callbacks:
         sources = [e["source"] for e in entries]
         return library_table_html(entries), gr.update(choices=sources, value=None)
 
-    def on_load(self) -> tuple[str, str, str, Any]:
-        return (*self.page_status(), *self.library_view())
+    def can_manage(self, request: gr.Request | None) -> bool:
+        """May this user add or remove documents? With login off the app serves this
+        machine only; with login on, only the accounts in LISA_LIBRARY_MANAGERS may."""
+        if not self.settings.accounts:
+            return True
+        user = getattr(request, "username", None)
+        return bool(user) and user in self.settings.library_managers
+
+    def management_note(self, request: gr.Request | None) -> str:
+        if self.can_manage(request):
+            return ""
+        managers = ", ".join(self.settings.library_managers)
+        who = f"the library managers ({managers})" if managers else "an administrator"
+        return message_html(
+            "You can read the library. Adding or removing documents changes it for every "
+            f"user, so only {who} can do that here.",
+            "info",
+        )
+
+    def on_load(self, request: gr.Request) -> tuple[Any, ...]:
+        allowed = self.can_manage(request)
+        return (
+            *self.page_status(),
+            *self.library_view(),
+            gr.update(visible=allowed),
+            self.management_note(request),
+        )
+
+    def refuse_unless_manager(self, request: gr.Request | None) -> None:
+        """The server-side check behind the hidden controls (the API is reachable too)."""
+        if not self.can_manage(request):
+            raise gr.Error("Only the library managers can add or remove documents.")
 
     # --- Ask ----------------------------------------------------------------
     def ask(self, question: str, value: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
@@ -159,14 +192,40 @@ class Callbacks:
             raise gr.Error("LISA returned no answer; please report this.")
         s.messages = [*s.messages, {"role": "assistant", "content": answer_markdown(answer)}]
         s.rated[len(s.messages) - 1] = (q, answer.answer)
+        s.turns = [*s.turns, (q, answer)]
         s.history = [*s.history, *history_turns(q, answer)]
         yield s.messages, "", s
 
     def new_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
         s = self.session_of(value, request)
-        s.messages, s.history, s.rated = [], [], {}
+        s.messages, s.history, s.rated, s.turns = [], [], {}, []
         note = message_html("New conversation: earlier questions no longer steer the answers.")
         return [], "", s, note
+
+    def download_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
+        """The conversation so far as Markdown and Word, in this session's own folder."""
+        from assistant.reports.conversation import ConversationAudit, render_conversation
+
+        s = self.session_of(value, request)
+        if not s.turns:
+            return (
+                gr.update(value=None, visible=False),
+                message_html(
+                    "Ask a question first: there is no conversation to download yet.", "error"
+                ),
+                s,
+            )
+        audit = self.lisa().audit()
+        about = ConversationAudit(audit.created, audit.lisa_version, audit.backend, audit.guidance)
+        folder = s.folder = self.files.folder(s.session_hash)
+        files = []
+        for fmt in CONVERSATION_FORMATS:
+            target = folder / f"lisa-conversation.{fmt}"
+            target.write_bytes(render_conversation(s.turns, fmt, about))
+            files.append(str(target))
+        count = len(s.turns)
+        note = f"Your conversation ({count} question{'s' if count != 1 else ''}) is ready below."
+        return gr.update(value=files, visible=True), message_html(note, "success"), s
 
     def new_draft_conversation(self, value: Any, request: gr.Request) -> tuple[Any, ...]:
         """Forget the questions asked about the draft (the draft itself stays)."""
@@ -213,7 +272,7 @@ class Callbacks:
         if not upload:
             return failed("Choose a draft file first.")
         path = Path(upload)
-        problem = check_upload(path, DRAFT_SUFFIXES, self.settings.max_upload_mb)
+        problem = check_upload(path, DRAFT_SUFFIXES, self.settings.max_file_mb)
         if problem:
             return failed(problem)
         lisa = self.lisa()
@@ -316,8 +375,10 @@ class Callbacks:
     def add_document(
         self,
         upload: str | None,
+        request: gr.Request,
         progress: Any = gr.Progress(),  # noqa: B008 (Gradio injects progress this way)
     ) -> tuple[Any, ...]:
+        self.refuse_unless_manager(request)
         if not upload:
             return (
                 message_html("Choose a document to add first.", "error"),
@@ -333,8 +394,9 @@ class Callbacks:
             lambda: self.lisa().add_document(path, progress=ingest_progress(progress)), "added"
         )
 
-    def confirm_removal(self, source: str | None) -> tuple[Any, Any, Any]:
+    def confirm_removal(self, source: str | None, request: gr.Request) -> tuple[Any, Any, Any]:
         """The question asked before a removal: what will change, and for whom."""
+        self.refuse_unless_manager(request)
         if not source:
             return (
                 gr.update(visible=False),
@@ -348,7 +410,8 @@ class Callbacks:
         )
         return gr.update(visible=True), question, ""
 
-    def remove_document(self, source: str | None) -> tuple[Any, ...]:
+    def remove_document(self, source: str | None, request: gr.Request) -> tuple[Any, ...]:
+        self.refuse_unless_manager(request)
         if not source:
             return (
                 message_html("Choose the document to remove first.", "error"),

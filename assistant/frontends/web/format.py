@@ -26,8 +26,6 @@ STATUS_SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
 STATUS_RAG = {"met": "green", "partial": "amber", "missing": "red"}
 IAP2_LEVELS = VOCABULARY_IAP2[1:]  # the spectrum, without "none"
 
-LIBRARY_HEADERS = ["Title", "File", "Publisher", "Date", "Status", "Passages", "Added"]
-
 
 # --- small text helpers ----------------------------------------------------
 def esc(text: object) -> str:
@@ -70,9 +68,40 @@ def place(section: str | None, page: int | None) -> str:
 
 
 # --- Ask tab -----------------------------------------------------------------
+def highlighted(passage: str, quotes: Iterable[str]) -> str:
+    """The passage as escaped HTML with each quoted sentence in ``<mark>``."""
+    spans = sorted(
+        (start, start + len(q))
+        for q in dict.fromkeys(quotes)
+        if q and (start := passage.find(q)) >= 0
+    )
+    out, at = [], 0
+    for start, end in spans:
+        if start < at:  # overlaps a quote already marked
+            continue
+        out += [esc(passage[at:start]), f"<mark>{esc(passage[start:end])}</mark>"]
+        at = end
+    out.append(esc(passage[at:]))
+    return "".join(out).replace("\n\n", "<br><br>")
+
+
+def passage_html(citations: Sequence[Citation]) -> str:
+    """A citation an officer can open: the whole passage in its section, the quoted
+    sentences highlighted, and the page. One line of HTML, so Markdown leaves it alone."""
+    first = citations[0]
+    where = place(short_section(first.title, first.section), first.page) or first.title
+    markers = ", ".join(f"[{c.id}]" for c in citations)
+    return (
+        f'<details class="lisa-passage"><summary>Read {markers} in context: '
+        f"{esc(where)}</summary><p><strong>{esc(first.title)}</strong>"
+        f"{' — ' + esc(where) if where != first.title else ''}</p>"
+        f"<p>{highlighted(first.passage, (c.quote for c in citations))}</p></details>"
+    )
+
+
 def sources_markdown(citations: Sequence[Citation]) -> str:
     """Sources under an answer: title, section path and page once per passage, then the
-    quoted sentences with their [n] markers."""
+    quoted sentences with their [n] markers, then each passage to open in context."""
     if not citations:
         return ""
     groups: dict[tuple[str, str, int | None], list[Citation]] = {}
@@ -83,6 +112,11 @@ def sources_markdown(citations: Sequence[Citation]) -> str:
         where = place(short_section(title, section), page)
         parts.append(f"**{esc(title)}**" + (f" — {esc(where)}" if where else ""))
         parts.append("\n>\n".join(f"> [{c.id}] “{esc(shorten(c.quote))}”" for c in items))
+        by_passage: dict[str, list[Citation]] = {}
+        for c in items:
+            if c.passage:
+                by_passage.setdefault(c.chunk_id, []).append(c)
+        parts.extend(passage_html(group) for group in by_passage.values())
     return "\n\n".join(parts)
 
 
@@ -158,6 +192,11 @@ def message_html(text: str, kind: str = "info") -> str:
 
 
 # --- uploads ----------------------------------------------------------------
+def size_limit(max_mb: float) -> str:
+    """The upload limit, in the one wording every screen and message uses."""
+    return f"up to {max_mb:g} MB"
+
+
 def check_upload(path: Path, allowed: Sequence[str], max_mb: float) -> str | None:
     """None when the file is acceptable, otherwise the message to show."""
     suffix = path.suffix.lower()
@@ -174,7 +213,7 @@ def check_upload(path: Path, allowed: Sequence[str], max_mb: float) -> str | Non
         return f"{path.name}: the file is empty."
     if size > max_mb * 1024 * 1024:
         return (
-            f"{path.name} is {size / 1_048_576:.1f} MB; the limit is {max_mb:g} MB. "
+            f"{path.name} is {size / 1_048_576:.1f} MB; files can be {size_limit(max_mb)}. "
             "Remove images or split the document and try again."
         )
     return None
@@ -278,7 +317,7 @@ def warnings_markdown(warnings: Iterable[Mapping[str, Any]]) -> str:
         items.append(text)
     if not items:
         return ""
-    return "### ⚠ Check these first\n\n" + "\n".join(items)
+    return "## ⚠ Check these first\n\n" + "\n".join(items)
 
 
 def engagement_markdown(report: Mapping[str, Any]) -> str:
@@ -327,85 +366,3 @@ def draft_answer_markdown(
         parts.append("**What the guidance says**")
         parts.append(answer_markdown(guidance))
     return "\n\n".join(parts)
-
-
-# --- Library and About tabs ------------------------------------------------------
-def library_table_html(entries: Sequence[Mapping[str, Any]]) -> str:
-    """The guidance library as an accessible HTML table (one row per document)."""
-    if not entries:
-        return '<p class="lisa-empty">The library is empty: add a guidance document below.</p>'
-    head = "".join(f'<th scope="col">{h}</th>' for h in LIBRARY_HEADERS)
-    rows = []
-    for e in entries:
-        cells = [
-            esc(e.get("source", "")),
-            esc(e.get("publisher", "")),
-            esc(e.get("date", "")),
-            esc(e.get("status", "")),
-            str(int(e.get("chunks") or 0)),
-            esc(str(e.get("ingested_at", "")).replace("T", " ")),
-        ]
-        rows.append(
-            f'<tr><th scope="row">{esc(e.get("title") or e.get("source", ""))}</th>'
-            + "".join(f"<td>{c}</td>" for c in cells)
-            + "</tr>"
-        )
-    caption = f"{len(entries)} guidance document(s)"
-    return (
-        f'<table class="lisa-table lisa-library"><caption>{caption}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def ingest_report_text(report: Any, verb: str) -> tuple[str, str]:
-    """(message, kind) for an IngestReport after adding or removing a document."""
-    failed = [f for f in report.files if f.status == "failed"]
-    if failed:
-        reasons = "; ".join(f"{f.source}: {f.reason}" for f in failed)
-        return f"Nothing was {verb}. {reasons}", "error"
-    changed = [f for f in report.files if f.status in ("added", "updated", "removed")]
-    names = ", ".join(
-        f"{f.source} ({f.status}, {f.chunks} passages)" if f.chunks else f"{f.source} ({f.status})"
-        for f in changed
-    )
-    return (
-        f"Done: {names or 'no change'}. The library now holds {report.total_chunks} passages.",
-        "success",
-    )
-
-
-CONFIG_MARKDOWN = """
-### Using another answer backend
-
-LISA answers with the **extractive** backend by default: it quotes the guidance
-and needs no language model. To use a language model, set these environment
-variables (or put them in a `.env` file) and restart the app:
-
-| Variable | Meaning |
-|---|---|
-| `LISA_BACKEND` | `extractive` (default), `openai`, `ollama` or `local` |
-| `LISA_OPENAI_BASE_URL` | URL of an OpenAI-compatible server (OpenAI, Azure, vLLM, LM Studio) |
-| `LISA_OPENAI_MODEL` | model name for the `openai` backend |
-| `LISA_OPENAI_API_KEY` | API key for the `openai` backend (never logged) |
-| `LISA_OLLAMA_URL` | Ollama server URL, e.g. `http://127.0.0.1:11434` |
-| `LISA_OLLAMA_MODEL` | Ollama model name, e.g. `llama3.1` |
-| `LISA_GGUF_PATH` | GGUF model file for the `local` backend (default: the bundled SmolLM2-135M) |
-
-Every answer is checked against its quoted sources whichever backend is used.
-The `local` backend's small model is weak: LISA shows a warning while it is in use.
-"""
-
-
-def stats_markdown(stats: Mapping[str, Any]) -> str:
-    rows = [
-        ("Version", stats.get("version")),
-        ("Guidance documents", stats.get("documents")),
-        ("Indexed passages", stats.get("chunks")),
-        ("Embedding model", stats.get("embedding_model")),
-        ("Answer backend", f"{stats.get('backend')} — {stats.get('backend_label')}"),
-        ("Store", stats.get("store")),
-    ]
-    table = "\n".join(f"| {name} | {esc(value)} |" for name, value in rows)
-    return (
-        "### This installation\n\n| Setting | Value |\n|---|---|\n" + table + "\n" + CONFIG_MARKDOWN
-    )

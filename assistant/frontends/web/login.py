@@ -1,4 +1,4 @@
-"""Sign-in for the web app: one account from the settings, with failed attempts throttled.
+"""Sign-in for the web app: the accounts from the settings, with failed attempts throttled.
 
 Gradio calls ``LoginThrottle(username, password)`` for every attempt. After
 ``max_failures`` wrong attempts for a user name within ``window`` seconds, that name is
@@ -12,7 +12,7 @@ import hmac
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 60.0
@@ -26,8 +26,7 @@ MESSAGE = (
 class LoginThrottle:
     def __init__(
         self,
-        username: str,
-        password: str,
+        accounts: Mapping[str, str],
         *,
         max_failures: int = MAX_FAILURES,
         window: float = WINDOW_SECONDS,
@@ -35,7 +34,7 @@ class LoginThrottle:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._username, self._password = username, password
+        self._accounts = dict(accounts)
         self.max_failures, self.window, self.delay = max_failures, window, delay
         self._clock, self._sleep = clock, sleep
         self._failures: dict[str, deque[float]] = defaultdict(deque)
@@ -55,9 +54,11 @@ class LoginThrottle:
         with self._lock:
             if len(self._recent(username)) >= self.max_failures:
                 return False
-            right = hmac.compare_digest(username, self._username) and hmac.compare_digest(
-                password, self._password
-            )
+            # bytes, so any password compares (str needs ASCII); unknown names still compare
+            expected = self._accounts.get(username)
+            given = password.encode()
+            right = hmac.compare_digest(given, (expected or "").encode() or b"\x00" + given)
+            right = right and expected is not None
             if right:
                 self._failures.pop(username, None)
                 return True

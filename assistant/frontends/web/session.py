@@ -14,7 +14,7 @@ import hashlib
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,7 +28,7 @@ MIN_DRAFT_SIMILARITY = 0.25
 UPLOADS_FOLDER = "web-uploads"
 
 
-def private_upload_dir(data_dir: Path, environ: dict[str, str]) -> Path:
+def private_upload_dir(data_dir: Path, environ: MutableMapping[str, str]) -> Path:
     """Gradio's upload cache, kept in LISA's data folder instead of the shared system
     temp folder: emptied now (no session of an earlier run is alive), and at exit.
 
@@ -121,6 +121,7 @@ class Session:
     messages: list[dict[str, str]] = field(default_factory=list)  # what the Chatbot shows
     history: list[dict[str, str]] = field(default_factory=list)  # what the chain sees
     rated: dict[int, tuple[str, str]] = field(default_factory=dict)  # message index -> (q, a)
+    turns: list[tuple[str, Any]] = field(default_factory=list)  # (question, Answer) to download
     # Critique tab
     draft_name: str = ""
     report: Any = None

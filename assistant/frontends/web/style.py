@@ -14,6 +14,7 @@ BLACK = "#0b0c0c"
 FOCUS = "#ffdd00"
 GREY = "#f3f2f1"
 MID_GREY = "#b1b4b6"
+SECONDARY_TEXT = "#505a5f"  # GOV.UK secondary text: 7:1 on white (axe colour-contrast)
 RED = "#d4351c"
 GREEN = "#00703c"
 
@@ -34,6 +35,8 @@ def make_theme() -> Any:
     )
     return theme.set(
         body_text_color=BLACK,
+        body_text_color_subdued=SECONDARY_TEXT,
+        input_placeholder_color=SECONDARY_TEXT,
         body_background_fill="#ffffff",
         link_text_color=BLUE,
         link_text_color_hover=DARK_BLUE,
@@ -94,8 +97,29 @@ table.lisa-principles caption {{ text-align: left; font-weight: 700; padding: 6p
 table.lisa-principles th, table.lisa-principles td {{ border-bottom: 1px solid {MID_GREY};
   padding: 8px 10px 8px 0; text-align: left; vertical-align: top; }}
 table.lisa-principles thead th {{ border-bottom: 2px solid {BLACK}; }}
+.lisa-passage {{ border-left: 4px solid {MID_GREY}; padding: 4px 12px; margin: 6px 0; }}
+.lisa-passage summary {{ cursor: pointer; color: {DARK_BLUE}; text-decoration: underline; }}
+.lisa-passage mark {{ background: {FOCUS}; color: {BLACK}; }}
+.lisa-skip {{ position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
+  overflow: hidden; }}
+.lisa-skip:focus {{ position: static; width: auto; height: auto; display: inline-block;
+  background: {FOCUS}; color: {BLACK} !important; padding: 6px 10px; }}
 .lisa-rag {{ display: inline-block; padding: 2px 8px; font-weight: 700; white-space: nowrap; }}
 .lisa-rag-green {{ background: #cce2d8; color: #005a30; }}
 .lisa-rag-amber {{ background: #fff7bf; color: #594d00; }}
 .lisa-rag-red {{ background: #f4cdc6; color: #942514; }}
 """
+
+
+# Gradio's upload area is a button named "Click to upload or drop files" while it shows
+# "Drop File Here - or - Click to Upload"; speech users say what they see, so its name is
+# set to its visible text (axe: label-content-name-mismatch), also for areas drawn later.
+HEAD = """<script>
+(() => {
+  const name = () => document.querySelectorAll("button.upload-container").forEach((b) => {
+    const text = (b.innerText || "").replace(/\\s+/g, " ").trim();
+    if (text && b.getAttribute("aria-label") !== text) b.setAttribute("aria-label", text);
+  });
+  new MutationObserver(name).observe(document.documentElement, {subtree: true, childList: true});
+})();
+</script>"""
