@@ -18,3 +18,10 @@ IAP2_LEVELS: tuple[Iap2Level, ...] = (
     "collaborate",
     "empower",
 )
+
+# Said on first use wherever the level is shown (web page and every report format).
+IAP2_EXPLAINED = (
+    "IAP2 is the International Association for Public Participation. Its spectrum, which "
+    "the guidance uses, has five levels of public involvement: Inform, Consult, Involve, "
+    "Collaborate and Empower (where the public make the final decision)."
+)

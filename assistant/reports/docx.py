@@ -24,6 +24,7 @@ from assistant.reports.labels import (
     status_text,
     warning_title,
 )
+from assistant.vocabulary import IAP2_EXPLAINED
 
 _FILL = {"met": "C6E7CB", "partial": "FFE08A", "missing": "F4B6B6"}
 _STATUSES = ("met", "partial", "missing")
@@ -129,6 +130,7 @@ def render_docx(report: CritiqueReport) -> bytes:
     para.add_run(_t(report.iap2_level)).bold = True
     if report.iap2_quote:
         doc.add_paragraph(f"“{_t(report.iap2_quote)}”").runs[0].italic = True
+    doc.add_paragraph(IAP2_EXPLAINED)
     doc.add_heading("The twelve principles", level=1)
     _chart(doc, report)
     table = doc.add_table(rows=1, cols=4)

@@ -19,6 +19,7 @@ from assistant.reports.labels import (
     status_text,
     warning_title,
 )
+from assistant.vocabulary import IAP2_EXPLAINED
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -151,6 +152,7 @@ def render_html(report: CritiqueReport) -> bytes:
     engagement = f"<p>IAP2 level evidenced: <strong>{_e(report.iap2_level)}</strong></p>"
     if report.iap2_quote:
         engagement += f"<blockquote>{_e(report.iap2_quote)}</blockquote>"
+    engagement += f'<p class="where">{_e(IAP2_EXPLAINED)}</p>'
     narrative = (
         '<h2>Narrative</h2><p class="where">Generated text; the statuses above are the '
         f'record.</p><div class="narrative">{_e(report.narrative)}</div>'

@@ -31,6 +31,7 @@ from assistant.reports.labels import (
     status_text,
     warning_title,
 )
+from assistant.vocabulary import IAP2_EXPLAINED
 
 FORMATS = ("json", "md", "html", "docx")
 
@@ -66,6 +67,7 @@ def _markdown(report: CritiqueReport) -> bytes:
     lines += ["## Public engagement", "", f"IAP2 level evidenced: **{report.iap2_level}**", ""]
     if report.iap2_quote:
         lines += [f"> {md_escape(report.iap2_quote)}", ""]
+    lines += [f"_{IAP2_EXPLAINED}_", ""]
     lines += [
         "## The twelve principles",
         "",

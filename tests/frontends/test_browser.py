@@ -294,3 +294,42 @@ def test_no_serious_or_moderate_accessibility_finding_on_any_tab_or_report(
     tab.locator("main").wait_for()
     findings["HTML report"] = axe_findings(tab)
     assert {k: v for k, v in findings.items() if v} == {}
+
+
+def test_with_login_only_a_named_manager_changes_the_library_and_sign_out_ends_it(
+    browser: Any, lisa: Any, ingested_settings: Settings
+) -> None:
+    from pydantic import SecretStr
+
+    accounts = {"ana": SecretStr("ana-pass"), "ben": SecretStr("ben-pass")}
+    settings = ingested_settings.model_copy(
+        update={"auth_users": accounts, "library_managers": ["ana"]}
+    )
+    with running_app(lisa, settings) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        tab = context.new_page()
+
+        def sign_in(name: str) -> None:
+            tab.goto(url, wait_until="load")
+            tab.get_by_text("LISA: Local Industrial Strategy Assistant").wait_for()  # branded
+            tab.get_by_label("username").fill(name)
+            tab.get_by_label("password").fill(f"{name}-pass")
+            tab.get_by_label("password").press("Enter")
+            tab.wait_for_selector("#lisa-banner .lisa-banner")
+            tab.get_by_role("tab", name="Library").click()
+
+        tab.goto(url, wait_until="load")
+        tab.get_by_text("LISA: Local Industrial Strategy Assistant").wait_for()
+        shot(tab, "login.png")
+        sign_in("ben")  # a reader
+        tab.get_by_text("only the library managers (ana) can do that here").wait_for()
+        assert tab.locator("#remove").count() == 0 or not tab.locator("#remove").is_visible()
+        assert "Connected Growth" in tab.locator("#library-table").inner_text()  # can read
+        shot(tab, "library-reader.png")
+        tab.locator("#sign-out").first.click()
+        tab.get_by_label("password").wait_for()  # back at the sign-in form
+        sign_in("ana")  # a manager
+        tab.locator("#remove").wait_for(state="visible")
+        assert tab.get_by_text("only the library managers").count() == 0
+        context.close()

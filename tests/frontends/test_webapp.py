@@ -64,8 +64,9 @@ def test_status_shows_backend_warning_library_and_about(url: str) -> None:
     banner, about, table, _, note = client(url).predict(api_name="/status")
     assert note == ""  # login off: this machine's user may manage the library
     assert "Warning:" in banner and "Small local model" in banner
-    assert "1 document(s), 3 passages" in banner
-    assert "LISA_BACKEND" in about and "| Indexed passages | 3 |" in about
+    assert "Library: 1 guidance document." in banner and "passages" not in banner
+    assert "LISA_BACKEND" in about and "| Searchable extracts | 3 |" in about
+    assert "| LEP | Local Enterprise Partnership" in about  # terms explained for newcomers
     assert '<th scope="row">Guide</th><td>guide.md</td>' in table
 
 

@@ -232,7 +232,7 @@ def test_history_turns_use_the_standalone_question() -> None:
 
 def test_backend_banner_warns_for_the_small_local_model() -> None:
     plain = backend_banner("Extractive (quotes the guidance)", 3, 120)
-    assert "Warning" not in plain and "3 document(s), 120 passages" in plain
+    assert "Warning" not in plain and "Library: 3 guidance documents." in plain
     small = backend_banner("Small local model (SmolLM2-135M)", 3, 120)
     assert "lisa-banner-warning" in small and "Warning:" in small
     assert "library is empty" in backend_banner("Extractive", 0, 0)
@@ -296,7 +296,8 @@ def test_warnings_are_named_and_quoted() -> None:
 
 def test_engagement_level_and_summary() -> None:
     text = engagement_markdown(REPORT)
-    assert "Engagement level (IAP2 spectrum): Collaborate" in text
+    assert "involves the public (IAP2 level): Collaborate" in text
+    assert "International Association for Public Participation" in text  # explained
     assert "**Collaborate**" in text and "Young people co-wrote" in text
     assert "none found" in engagement_markdown({"iap2_level": "none"})
     summary = summary_markdown(REPORT)
@@ -309,8 +310,23 @@ def test_draft_answer_shows_draft_passages_then_guidance() -> None:
     )()
     text = draft_answer_markdown([(chunk, 0.61)], answer(), "millbrook.md")
     assert text.index("In your draft (millbrook.md)") < text.index("What the guidance says")
-    assert "*Vision* (match 61%)" in text and "Young people co-wrote this." in text
-    assert "No passage in the draft" in draft_answer_markdown([], None, "d.md")
+    assert "*Vision*\n\n> “Young people co-wrote this.”" in text
+    main, details = text.split("<details", 1)
+    assert "61%" not in main and "Match of draft extract 1: 61%" in details  # numbers apart
+    assert "Nothing in the draft is close" in draft_answer_markdown([], None, "d.md")
+
+
+def test_numbers_stay_in_a_closed_details_panel_under_an_answer() -> None:
+    plain = answer(relevance=0.84, question="and rural?", standalone_question="rural areas")
+    text = answer_markdown(plain, floor=0.5)
+    body, details = text.split("<details", 1)
+    assert "84%" not in body and "0.84" not in body
+    assert "How likely the guidance answers this: 84% (LISA answers from 50%)" in details
+    assert "Searched as: rural areas" in details and "Search score of [1]" in details
+    refused = answer_markdown(
+        answer(refused=True, citations=[], relevance=0.16, reason="no match"), floor=0.5
+    )
+    assert "16%" in refused.split("<details", 1)[1] and "floor" not in refused
 
 
 def test_shorten_cuts_at_a_word() -> None:
@@ -324,13 +340,13 @@ def test_library_table_and_ingest_messages() -> None:
         [{"source": "a<b>.md", "title": "A", "chunks": 3, "ingested_at": "2025-01-02T03:04:05"}]
     )
     assert '<th scope="row">A</th><td>a&lt;b&gt;.md</td>' in table
-    assert "<td>3</td><td>2025-01-02 03:04:05</td>" in table and "1 guidance document(s)" in table
+    assert "<td>3</td><td>2025-01-02 03:04:05</td>" in table and "1 guidance document;" in table
     assert "library is empty" in library_table_html([])
     ok = IngestReport(
         files=[FileResult("a.md", "added", 3), FileResult("b.md", "unchanged", 2)], total_chunks=5
     )
     message, kind = ingest_report_text(ok, "added")
-    assert kind == "success" and "a.md (added, 3 passages)" in message and "5 passages" in message
+    assert kind == "success" and "a.md (added, 3 extracts)" in message and "5 extracts" in message
     bad = IngestReport(files=[FileResult("c.pdf", "failed", reason="no readable text")])
     message, kind = ingest_report_text(bad, "added")
     assert kind == "error" and "c.pdf: no readable text" in message
@@ -350,7 +366,7 @@ def test_stats_markdown_explains_backend_configuration() -> None:
     )
     for needle in (
         "0.1.0",
-        "| Indexed passages | 40 |",
+        "| Searchable extracts | 40 |",
         "MiniLM",
         "LISA_BACKEND",
         "LISA_OPENAI_BASE_URL",

@@ -90,7 +90,9 @@ def ingest_progress(progress: Any) -> Callable[[int], Callable[[int], None]]:
         def tick(n: int) -> None:
             nonlocal done
             done += n
-            progress(done / max(total, 1), desc=f"Embedding passages ({done} of {total})")
+            progress(
+                done / max(total, 1), desc=f"Reading the document ({done} of {total} extracts)"
+            )
 
         return tick
 
@@ -190,7 +192,8 @@ class Callbacks:
             return
         if answer is None:
             raise gr.Error("LISA returned no answer; please report this.")
-        s.messages = [*s.messages, {"role": "assistant", "content": answer_markdown(answer)}]
+        reply = answer_markdown(answer, self.settings.min_relevance)
+        s.messages = [*s.messages, {"role": "assistant", "content": reply}]
         s.rated[len(s.messages) - 1] = (q, answer.answer)
         s.turns = [*s.turns, (q, answer)]
         s.history = [*s.history, *history_turns(q, answer)]
@@ -346,7 +349,7 @@ class Callbacks:
         passages = s.draft_index.search(
             lisa.embeddings.embed_query(guidance.standalone_question or q)
         )
-        reply = draft_answer_markdown(passages, guidance, s.draft_name)
+        reply = draft_answer_markdown(passages, guidance, s.draft_name, self.settings.min_relevance)
         s.draft_messages = [
             *s.draft_messages,
             {"role": "user", "content": as_text(q)},

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.ask.answer import Answer, Citation, short_section
 from assistant.reports.labels import CRITERION_STATE, criteria_found, warning_title
+from assistant.vocabulary import IAP2_EXPLAINED
 from assistant.vocabulary import IAP2_LEVELS as VOCABULARY_IAP2
 
 SMALL_MODEL_MARKER = "Small local model"
@@ -133,8 +134,34 @@ def refusal_heading(answer: Answer) -> str:
     return "Not covered by the guidance in LISA's library."
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The chat message for one finished answer: text, sources, notes."""
+def details_html(rows: Sequence[tuple[str, str]]) -> str:
+    """Numbers and working, for an officer who wants to check: closed until opened, so
+    the answer itself stays in plain words. One line of HTML; '' when there is nothing."""
+    if not rows:
+        return ""
+    items = "".join(f"<li>{esc(label)}: {esc(value)}</li>" for label, value in rows)
+    return f'<details class="lisa-details"><summary>Details</summary><ul>{items}</ul></details>'
+
+
+def answer_details(answer: Answer, floor: float | None = None) -> str:
+    """How sure LISA was that the guidance answers the question, and how each quoted
+    passage matched the search."""
+    rows = []
+    if answer.relevance is not None:
+        sure = f"{answer.relevance:.0%}"
+        if floor is not None:
+            sure += f" (LISA answers from {floor:.0%})"
+        rows.append(("How likely the guidance answers this", sure))
+    asked = answer.standalone_question
+    if asked and asked != answer.question:
+        rows.append(("Searched as", asked))
+    rows += [(f"Search score of [{c.id}]", f"{c.score:.2f}") for c in answer.citations]
+    return details_html(rows)
+
+
+def answer_markdown(answer: Answer, floor: float | None = None) -> str:
+    """The chat message for one finished answer: text, sources, notes, then the numbers
+    in a closed details panel."""
     if answer.refused:
         parts = [f"**⚠ {refusal_heading(answer)}**", esc(answer.answer)]
         if answer.suggestions:
@@ -146,6 +173,7 @@ def answer_markdown(answer: Answer) -> str:
         else:
             parts.append("_No sources: treat this answer with care._")
     parts.extend(f"_Note: {esc(w)}_" for w in answer.warnings)
+    parts.append(answer_details(answer, floor))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -161,7 +189,7 @@ def backend_banner(label: str, documents: int | None = None, chunks: int | None 
     """HTML banner naming the answer backend; the small local model gets a warning."""
     library = ""
     if documents is not None and chunks is not None:
-        library = f" Library: {documents} document(s), {chunks} passages."
+        library = f" Library: {documents} guidance document{'' if documents == 1 else 's'}."
         if chunks == 0:
             library = (
                 " <strong>The guidance library is empty:</strong> add documents in the "
@@ -324,13 +352,16 @@ def engagement_markdown(report: Mapping[str, Any]) -> str:
     level = str(report.get("iap2_level") or "").strip()
     if level.lower() in ("", "none"):
         return (
-            "**Engagement level (IAP2 spectrum): none found.** The draft does not say how "
-            "local people were engaged."
+            "**How far the draft involves the public (IAP2 level): none found.** The draft "
+            f"does not say how local people were engaged.\n\n_{esc(IAP2_EXPLAINED)}_"
         )
     steps = " → ".join(
         f"**{s.capitalize()}**" if s == level.lower() else s.capitalize() for s in IAP2_LEVELS
     )
-    text = f"**Engagement level (IAP2 spectrum): {esc(level.capitalize())}**\n\n{steps}"
+    text = (
+        f"**How far the draft involves the public (IAP2 level): {esc(level.capitalize())}**"
+        f"\n\n{steps}\n\n_{esc(IAP2_EXPLAINED)}_"
+    )
     if report.get("iap2_quote"):
         text += "\n\n" + blockquote(str(report["iap2_quote"]))
     return text
@@ -349,20 +380,28 @@ def summary_markdown(report: Mapping[str, Any]) -> str:
 
 
 def draft_answer_markdown(
-    passages: Sequence[tuple[Any, float]], guidance: Answer | None, draft_name: str
+    passages: Sequence[tuple[Any, float]],
+    guidance: Answer | None,
+    draft_name: str,
+    floor: float | None = None,
 ) -> str:
     """Reply in the draft chat: the closest draft passages, then the guidance's answer."""
-    parts = [f"**In your draft ({esc(draft_name)})**"]
+    parts = [f"**In your draft ({esc(draft_name)})**, closest first"]
     if passages:
-        for chunk, score in passages:
+        for chunk, _score in passages:
             where = place(getattr(chunk, "section", ""), getattr(chunk, "page", None))
-            parts.append(
-                (f"*{esc(where)}* (match {score:.0%})\n\n" if where else f"(match {score:.0%})\n\n")
-                + blockquote(chunk.text)
+            parts.append((f"*{esc(where)}*\n\n" if where else "") + blockquote(chunk.text))
+        parts.append(
+            details_html(
+                [
+                    (f"Match of draft extract {n}", f"{s:.0%}")
+                    for n, (_, s) in enumerate(passages, 1)
+                ]
             )
+        )
     else:
-        parts.append("_No passage in the draft is close to this question._")
+        parts.append("_Nothing in the draft is close to this question._")
     if guidance is not None:
         parts.append("**What the guidance says**")
-        parts.append(answer_markdown(guidance))
+        parts.append(answer_markdown(guidance, floor))
     return "\n\n".join(parts)

@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.frontends.web.format import esc
 
-LIBRARY_HEADERS = ["Title", "File", "Publisher", "Date", "Status", "Passages", "Added"]
+LIBRARY_HEADERS = ["Title", "File", "Publisher", "Date", "Status", "Extracts", "Added"]
 
 
 # --- Library and About tabs ------------------------------------------------------
@@ -32,7 +32,10 @@ def library_table_html(entries: Sequence[Mapping[str, Any]]) -> str:
             + "".join(f"<td>{c}</td>" for c in cells)
             + "</tr>"
         )
-    caption = f"{len(entries)} guidance document(s)"
+    caption = (
+        f"{len(entries)} guidance document{'' if len(entries) == 1 else 's'}; LISA searches "
+        "each in short extracts of about a paragraph"
+    )
     return (
         f'<table class="lisa-table lisa-library"><caption>{caption}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -47,13 +50,51 @@ def ingest_report_text(report: Any, verb: str) -> tuple[str, str]:
         return f"Nothing was {verb}. {reasons}", "error"
     changed = [f for f in report.files if f.status in ("added", "updated", "removed")]
     names = ", ".join(
-        f"{f.source} ({f.status}, {f.chunks} passages)" if f.chunks else f"{f.source} ({f.status})"
+        f"{f.source} ({f.status}, {f.chunks} extracts)" if f.chunks else f"{f.source} ({f.status})"
         for f in changed
     )
     return (
-        f"Done: {names or 'no change'}. The library now holds {report.total_chunks} passages.",
+        f"Done: {names or 'no change'}. The library now holds {report.total_chunks} extracts.",
         "success",
     )
+
+
+GLOSSARY: tuple[tuple[str, str], ...] = (  # the About tab's "Words LISA uses"
+    (
+        "LIS",
+        "Local Industrial Strategy: an area's strategy for growth, developed locally and "
+        "agreed with government.",
+    ),
+    (
+        "LEP",
+        "Local Enterprise Partnership: a partnership of local business leaders and councils "
+        "for an area's economy. The guidance is written for LEPs developing a LIS.",
+    ),
+    (
+        "IAP2",
+        "The International Association for Public Participation. Its spectrum of five levels "
+        "(Inform, Consult, Involve, Collaborate, Empower) describes how far the public shape a "
+        "decision; the guidance uses it.",
+    ),
+    (
+        "Met, Partial, Missing",
+        "How far a draft covers one of the guidance's twelve principles: all its criteria, "
+        "some of them, or none.",
+    ),
+    (
+        "Extract",
+        "A short piece of a document, about a paragraph. LISA searches extracts and quotes them.",
+    ),
+    (
+        "Not covered",
+        "The guidance in the library does not answer the question; LISA says so rather than guess.",
+    ),
+)
+
+
+def glossary_markdown() -> str:
+    rows = "\n".join(f"| {word} | {meaning} |" for word, meaning in GLOSSARY)
+    return f"## Words LISA uses\n\n| Word | Meaning |\n|---|---|\n{rows}\n"
 
 
 CONFIG_MARKDOWN = """
@@ -82,12 +123,16 @@ def stats_markdown(stats: Mapping[str, Any]) -> str:
     rows = [
         ("Version", stats.get("version")),
         ("Guidance documents", stats.get("documents")),
-        ("Indexed passages", stats.get("chunks")),
+        ("Searchable extracts", stats.get("chunks")),
         ("Embedding model", stats.get("embedding_model")),
         ("Answer backend", f"{stats.get('backend')} — {stats.get('backend_label')}"),
         ("Store", stats.get("store")),
     ]
     table = "\n".join(f"| {name} | {esc(value)} |" for name, value in rows)
     return (
-        "## This installation\n\n| Setting | Value |\n|---|---|\n" + table + "\n" + CONFIG_MARKDOWN
+        glossary_markdown()
+        + "\n## This installation\n\n| Setting | Value |\n|---|---|\n"
+        + table
+        + "\n"
+        + CONFIG_MARKDOWN
     )

@@ -17,9 +17,13 @@ from collections.abc import Callable, Mapping
 MAX_FAILURES = 5
 WINDOW_SECONDS = 60.0
 FAILURE_DELAY_SECONDS = 0.5
-MESSAGE = (
-    "Sign in to LISA with the account your team was given. After "
-    f"{MAX_FAILURES} wrong passwords, sign-in for that name pauses for a minute."
+MESSAGE = (  # Gradio shows it as HTML above the form, without the app's CSS: styles inline
+    '<span style="display:block;border-left:8px solid #1d70b8;background:#f3f2f1;'
+    'padding:8px 14px;color:#0b0c0c"><strong style="font-size:24px">LISA: Local Industrial '
+    "Strategy Assistant</strong><br>"
+    "Answers from the government's Local Industrial Strategy guidance, with sources, and "
+    "critiques of draft strategies.<br><br>Sign in with the account your team was given. "
+    f"After {MAX_FAILURES} wrong passwords, sign-in for that name pauses for a minute.</span>"
 )
 
 

@@ -99,6 +99,9 @@ table.lisa-principles th, table.lisa-principles td {{ border-bottom: 1px solid {
 table.lisa-principles thead th {{ border-bottom: 2px solid {BLACK}; }}
 .lisa-passage {{ border-left: 4px solid {MID_GREY}; padding: 4px 12px; margin: 6px 0; }}
 .lisa-passage summary {{ cursor: pointer; color: {DARK_BLUE}; text-decoration: underline; }}
+.lisa-details summary {{ cursor: pointer; color: {DARK_BLUE}; text-decoration: underline;
+  font-size: 15px; }}
+.lisa-details li {{ font-size: 15px; }}
 .lisa-passage mark {{ background: {FOCUS}; color: {BLACK}; }}
 .lisa-skip {{ position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
   overflow: hidden; }}
