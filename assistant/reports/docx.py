@@ -19,6 +19,8 @@ from assistant.critique.model import CritiqueReport, PrincipleChange
 from assistant.reports.labels import (
     CHANGE_LABEL,
     CRITERION_STATE,
+    chart_caption,
+    chart_parts,
     criteria_found,
     page_section,
     status_text,
@@ -27,7 +29,6 @@ from assistant.reports.labels import (
 from assistant.vocabulary import IAP2_EXPLAINED
 
 _FILL = {"met": "C6E7CB", "partial": "FFE08A", "missing": "F4B6B6"}
-_STATUSES = ("met", "partial", "missing")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -57,9 +58,8 @@ def _chart(doc: Any, report: CritiqueReport) -> None:
     from docx.shared import Emu
 
     counts = report.counts()
-    parts = [(s, n) for s in _STATUSES if (n := counts[s])]
-    words = ", ".join(f"{counts[s]} {status_text(s).lower()}" for s in _STATUSES)
-    caption = f"The twelve principles by status: {words}."
+    parts = [(s, n) for s, n, _ in chart_parts(counts)]
+    caption = chart_caption(counts)
     if parts:
         section = doc.sections[-1]
         usable = section.page_width - section.left_margin - section.right_margin

@@ -14,6 +14,8 @@ from assistant.critique.model import CritiqueReport, PrincipleChange
 from assistant.reports.labels import (
     CHANGE_LABEL,
     CRITERION_STATE,
+    chart_caption,
+    chart_parts,
     criteria_found,
     page_section,
     status_text,
@@ -83,19 +85,14 @@ def _chart(report: CritiqueReport) -> str:
     """The twelve principles at a glance: one bar split by status, each part labelled with
     its count and status in words (never colour alone)."""
     counts = report.counts()
-    total = max(sum(counts.values()), 1)
     parts = "".join(
-        f'<span class="bar {status}" style="width:{100 * n / total:.2f}%">'
+        f'<span class="bar {status}" style="width:{share:.2f}%">'
         f"{n} {_e(status_text(status))}</span>"
-        for status in ("met", "partial", "missing")
-        if (n := counts[status])
-    )
-    words = ", ".join(
-        f"{counts[s]} {status_text(s).lower()}" for s in ("met", "partial", "missing")
+        for status, n, share in chart_parts(counts)
     )
     return (
         f'<figure class="chart"><div class="bars">{parts}</div>'
-        f"<figcaption>The twelve principles by status: {_e(words)}.</figcaption></figure>"
+        f"<figcaption>{_e(chart_caption(counts))}</figcaption></figure>"
     )
 
 

@@ -35,6 +35,24 @@ def status_text(status: str) -> str:
     return f"{STATUS_LABEL.get(status, status)} ({RAG.get(status, '?').lower()})"
 
 
+CHART_ORDER = ("met", "partial", "missing")
+
+
+def chart_parts(counts: Mapping[str, int]) -> list[tuple[str, int, float]]:
+    """The status chart's parts, met first: (status, count, share of the bar in %); a
+    status no principle has is left out."""
+    total = max(sum(counts.get(s, 0) for s in CHART_ORDER), 1)
+    return [(s, n, 100 * n / total) for s in CHART_ORDER if (n := counts.get(s, 0))]
+
+
+def chart_caption(counts: Mapping[str, int]) -> str:
+    """'The twelve principles by status: 5 met (green), 4 partial (amber), 3 missing (red).'"""
+    total = sum(counts.get(s, 0) for s in CHART_ORDER)
+    principles = "twelve principles" if total == 12 else f"{total} principle" + "s" * (total != 1)
+    words = ", ".join(f"{counts.get(s, 0)} {status_text(s).lower()}" for s in CHART_ORDER)
+    return f"The {principles} by status: {words}."
+
+
 def warning_title(kind: str) -> str:
     return WARNING_LABEL.get(kind, kind.replace("_", " ").capitalize())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -272,6 +273,23 @@ def test_principles_table_has_text_status_not_colour_alone() -> None:
     assert "1 of 2 criteria found" in table
     assert "&lt;milestones&gt; &amp; indicators" in table
     assert '<th scope="row">Evidence base</th>' in table
+
+
+def test_the_page_shows_a_status_chart_above_the_table() -> None:
+    statuses = ["met"] * 6 + ["partial"] * 3 + ["missing"] * 3
+    report = {"principles": [{"id": str(i), "status": s} for i, s in enumerate(statuses)]}
+    html = principles_table_html(report)
+    assert html.index("lisa-chart") < html.index("<table")
+    bars = re.findall(r'lisa-rag-(\w+)" style="width:([\d.]+)%">(\d+) (\w+)<', html)
+    assert bars == [
+        ("green", "50.00", "6", "Met"),
+        ("amber", "25.00", "3", "Partial"),
+        ("red", "25.00", "3", "Missing"),
+    ]
+    caption = "The twelve principles by status: 6 met (green), 3 partial (amber), 3 missing (red)."
+    assert f"<figcaption>{caption}</figcaption>" in html
+    only_met = principles_table_html({"principles": [{"id": "a", "status": "met"}]})
+    assert only_met.count("lisa-bar ") == 1 and "The 1 principle by status: 1 met" in only_met
 
 
 def test_principle_choices_and_detail() -> None:

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.ask.answer import Answer, Citation, short_section
-from assistant.reports.labels import CRITERION_STATE, criteria_found, warning_title
+from assistant.reports.labels import (
+    CRITERION_STATE,
+    chart_caption,
+    chart_parts,
+    criteria_found,
+    warning_title,
+)
 from assistant.vocabulary import IAP2_EXPLAINED
 from assistant.vocabulary import IAP2_LEVELS as VOCABULARY_IAP2
 
@@ -256,6 +262,22 @@ def status_cell(status: str) -> str:
     )
 
 
+def status_chart_html(report: Mapping[str, Any]) -> str:
+    """The principles at a glance, as in the reports: one bar split by status, each part
+    labelled with its count and status in words (never colour alone)."""
+    principles = report.get("principles") or []
+    counts = {k: sum(1 for p in principles if p.get("status") == k) for k in STATUS_LABELS}
+    parts = "".join(
+        f'<span class="lisa-bar lisa-rag-{STATUS_RAG[status]}" style="width:{share:.2f}%">'
+        f"{n} {STATUS_LABELS[status]}</span>"
+        for status, n, share in chart_parts(counts)
+    )
+    return (
+        f'<figure class="lisa-chart"><div class="lisa-bars" aria-hidden="true">{parts}</div>'
+        f"<figcaption>{esc(chart_caption(counts))}</figcaption></figure>"
+    )
+
+
 def principles_table_html(report: Mapping[str, Any]) -> str:
     """The principles as a red/amber/green table with the status spelt out."""
     principles = report.get("principles") or []
@@ -275,7 +297,7 @@ def principles_table_html(report: Mapping[str, Any]) -> str:
             f"<td>{esc(shorten(str(p.get('recommendation') or ''), 300))}</td>"
             "</tr>"
         )
-    return (
+    return status_chart_html(report) + (
         '<table class="lisa-principles">'
         f"<caption>{esc(caption)}</caption>"
         '<thead><tr><th scope="col">#</th><th scope="col">Principle</th>'

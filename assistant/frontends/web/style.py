@@ -107,6 +107,11 @@ table.lisa-principles thead th {{ border-bottom: 2px solid {BLACK}; }}
   overflow: hidden; }}
 .lisa-skip:focus {{ position: static; width: auto; height: auto; display: inline-block;
   background: {FOCUS}; color: {BLACK} !important; padding: 6px 10px; }}
+.lisa-bars {{ display: flex; border: 2px solid {BLACK}; overflow: hidden; }}
+.lisa-bar {{ padding: 6px 4px; font-weight: 700; white-space: nowrap; overflow: hidden;
+  text-align: center; }}
+.lisa-chart {{ margin: 8px 0 16px; }}
+.lisa-chart figcaption {{ font-size: 17px; }}
 .lisa-rag {{ display: inline-block; padding: 2px 8px; font-weight: 700; white-space: nowrap; }}
 .lisa-rag-green {{ background: #cce2d8; color: #005a30; }}
 .lisa-rag-amber {{ background: #fff7bf; color: #594d00; }}
