@@ -31,8 +31,9 @@ from assistant.critique.model import Audit, CritiqueFailure
 from assistant.critique.rubric import Rubric, load_rubric
 from assistant.documents.model import SUPPORTED_SUFFIXES, Limits
 from assistant.errors import LisaError
-from assistant.library.embeddings import LisaEmbeddings, build_embeddings
+from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.ingest import IngestReport, ingest_paths
+from assistant.library.models import build_embeddings
 from assistant.library.store import GuidanceStore, Manifest, open_store
 from assistant.settings import Settings
 

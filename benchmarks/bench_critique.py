@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.critique.engine import critique_file
     from assistant.critique.model import CritiqueReport
     from assistant.critique.rubric import load_rubric
-    from assistant.library.embeddings import build_embeddings
     from assistant.library.ingest import ingest_paths
+    from assistant.library.models import build_embeddings
     from assistant.library.store import open_store
     from assistant.settings import Settings
 

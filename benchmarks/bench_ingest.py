@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     threads, suffix = set_threads(args.threads)
-    from assistant.library.embeddings import build_embeddings
     from assistant.library.ingest import ingest_paths
+    from assistant.library.models import build_embeddings
     from assistant.library.store import open_store
 
     load_before = os.getloadavg()
@@ -119,6 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         embeddings.embed_documents(texts)
         embed_s = time.perf_counter() - t0
+        side_by_side = {}  # the same texts through each backend, one after the other
+        for label, overrides in (
+            ("torch (sentence-transformers)", {"embedding_backend": "torch"}),
+            ("onnx, 1 thread", {"embedding_backend": "onnx", "embedding_threads": 1}),
+            ("onnx, 2 threads", {"embedding_backend": "onnx", "embedding_threads": 2}),
+        ):
+            backend = build_embeddings(bench_settings(folder, **overrides))
+            backend.embed_documents(["warm-up sentence"] * 8)
+            t0 = time.perf_counter()
+            backend.embed_documents(texts)
+            side_by_side[label] = round(chunks / (time.perf_counter() - t0), 1)
         rerun = ingest()
         edited = sorted(settings.corpus_dir.glob("*.md"))[0]
         edited.write_text(
@@ -144,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "rerun_unchanged_s": round(rerun.seconds, 3),  # type: ignore[attr-defined]
         "rerun_one_file_edited_s": round(one.seconds, 2),  # type: ignore[attr-defined]
         "rerun_one_file_edited_chunks": one.chunks_embedded,  # type: ignore[attr-defined]
+        "backend": settings.embedding_backend,
+        "side_by_side_chunks_per_s": side_by_side,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"bench_ingest{suffix}.json").write_text(
@@ -169,6 +182,15 @@ def main(argv: list[str] | None = None) -> int:
             f"| re-run, one file edited ({result['rerun_one_file_edited_chunks']} chunks) | "
             f"{result['rerun_one_file_edited_s']} s |",
             f"| model load | {result['model_load_s']} s |",
+            "",
+            "Raw embedding of the same texts, backend by backend (chunks/s):",
+            "",
+            "| backend | chunks/s | × torch |",
+            "|---|---|---|",
+            *(
+                f"| {label} | {rate} | {rate / side_by_side['torch (sentence-transformers)']:.2f} |"
+                for label, rate in side_by_side.items()
+            ),
             "",
         ]
     )

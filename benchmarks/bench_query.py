@@ -135,14 +135,18 @@ def noisy_copies(vectors: np.ndarray, n: int, sigma: float = 0.025, seed: int = 
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def bench_settings(folder: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        data_dir=folder / "data",
-        corpus_dir=folder / "corpus",
-        prompts_dir=REPO / "prompts",
-        feedback_path=folder / "feedback.jsonl",
-    )
+def bench_settings(folder: Path, **overrides: Any) -> Settings:
+    """Settings in a temporary folder; the embedding model's ONNX export is the
+    repository's own (data/models), so no run pays for exporting it."""
+    values: dict[str, Any] = {
+        "data_dir": folder / "data",
+        "corpus_dir": folder / "corpus",
+        "prompts_dir": REPO / "prompts",
+        "feedback_path": folder / "feedback.jsonl",
+        "model_dir": REPO / "data" / "models",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
 
 
 def fill_store(
@@ -317,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     threads, suffix = set_threads(args.threads)
-    from assistant.library.embeddings import build_embeddings
+    from assistant.library.models import build_embeddings
 
     started = time.perf_counter()
     load_before = os.getloadavg()

@@ -81,8 +81,8 @@ def load_question_set(path: Path) -> list[dict[str, Any]]:
 
 def load_lisa(log: Callable[[str], None] = lambda _m: None) -> Any:
     """``build_lisa(Settings())``, ingesting the corpus first when the store is empty."""
-    from assistant.library.embeddings import build_embeddings
     from assistant.library.ingest import ingest_paths
+    from assistant.library.models import build_embeddings
     from assistant.library.store import open_store
     from assistant.service import build_lisa
     from assistant.settings import Settings

@@ -47,7 +47,8 @@ from assistant.critique.judgement import (
 from assistant.critique.rubric import Rubric, load_rubric
 from assistant.documents.injection import Injection
 from assistant.documents.loading import load_document
-from assistant.library.embeddings import LisaEmbeddings, build_embeddings, model_name
+from assistant.library.embeddings import LisaEmbeddings, model_name
+from assistant.library.models import build_embeddings
 from assistant.settings import Settings
 from assistant.vectors import unit_rows
 from assistant.vocabulary import IAP2_LEVELS

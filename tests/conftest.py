@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,17 @@ from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One ONNX export of the embedding model for the whole run (and the CLI subprocesses
+    it starts), in a temporary folder, never the user's data folder."""
+    if "LISA_MODEL_DIR" not in os.environ:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="lisa-test-models-")
+        os.environ["LISA_MODEL_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:
@@ -42,7 +54,7 @@ def hash_embedder() -> HashEmbedder:
 
 @pytest.fixture(scope="session")
 def real_embeddings() -> LisaEmbeddings:
-    from assistant.library.embeddings import build_embeddings
+    from assistant.library.models import build_embeddings
 
     return build_embeddings(Settings(_env_file=None))  # type: ignore[call-arg]
 

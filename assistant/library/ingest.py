@@ -104,7 +104,9 @@ def ingest_paths(
     manifest = Manifest.load(settings.manifest_path)
     pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
     if manifest.files and (
-        manifest.embedding_model != embeddings.name or manifest.pipeline != pipeline
+        manifest.embedding_model != embeddings.name
+        or manifest.embedding_backend != embeddings.backend
+        or manifest.pipeline != pipeline
     ):
         rebuild = True  # vectors from another model or chunks from another chunker can't mix
     plan: list[tuple[str, Path, str]] = []
@@ -170,6 +172,7 @@ def _apply(
         parsed.append((source, digest, chunks, {**doc.metadata, "title": doc.title}, status))
     tick = progress(sum(len(p[2]) for p in parsed)) if progress else None
     manifest.embedding_model = embeddings.name
+    manifest.embedding_backend = embeddings.backend
     manifest.pipeline = f"{PIPELINE_VERSION}/{settings.chunk_words}"
     for group in _groups(parsed):
         vectors = embed_sorted([c.embedding_text() for p in group for c in p[2]], embeddings, tick)

@@ -223,6 +223,7 @@ class Manifest:
     """Which version of each source file the collection holds."""
 
     embedding_model: str = ""
+    embedding_backend: str = ""  # "" in manifests written before backends were recorded
     pipeline: str = ""
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -240,6 +241,7 @@ class Manifest:
             return cls()
         return cls(
             embedding_model=raw.get("embedding_model", ""),
+            embedding_backend=raw.get("embedding_backend", ""),
             pipeline=raw.get("pipeline", ""),
             files=raw.get("files", {}),
         )
@@ -251,6 +253,7 @@ class Manifest:
         payload = {
             "version": MANIFEST_VERSION,
             "embedding_model": self.embedding_model,
+            "embedding_backend": self.embedding_backend,
             "pipeline": self.pipeline,
             "files": self.files,
         }

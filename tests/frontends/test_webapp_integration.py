@@ -73,7 +73,7 @@ def test_critique_of_a_draft_returns_the_report(url: str, name: str) -> None:
         handle_file(str(DRAFTS / name)), api_name="/critique"
     )
     assert "complete" in status, status
-    assert name in summary and "Engagement level" in engagement
+    assert name in summary and "How far the draft involves the public (IAP2 level)" in engagement
     assert table.count("<tr>") == 13  # header + twelve principles
     assert file_names(files) == sorted(
         f"{Path(name).stem}-critique.{ext}" for ext in ("docx", "html", "json", "md")

@@ -83,6 +83,22 @@ def test_incremental_ingest_skips_replaces_and_removes(tmp_path: Path) -> None:
     assert "extra.md" not in Manifest.load(settings.manifest_path).files
 
 
+def test_another_embedding_backend_re_embeds_the_library(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, corpus_dir=_corpus(tmp_path))
+    embedder = CountingEmbedder()
+    first = _run(settings, embedder)
+    assert Manifest.load(settings.manifest_path).embedding_backend == ""
+    embedder.embedded = 0
+    assert _run(settings, embedder).count("unchanged") == 2 and embedder.embedded == 0
+    other = CountingEmbedder()
+    other.backend = "onnx"  # same model name, vectors from another backend
+    again = _run(settings, other)
+    assert other.embedded == first.chunks_embedded  # every chunk embedded again
+    assert Manifest.load(settings.manifest_path).embedding_backend == "onnx"
+    assert len(_ids(settings, other)) == first.total_chunks  # replaced, not duplicated
+    assert again.ok
+
+
 def _damaged_word_file(path: Path) -> None:
     """A real Word package whose main XML part is cut off."""
     import io

@@ -6,8 +6,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.library.embeddings import EmbeddingModelError, make_lazy_embeddings
+from assistant.library.embeddings import EmbeddingModelError
 from assistant.library.ingest import IngestReport, ingest_paths
+from assistant.library.models import make_lazy_embeddings
 from assistant.library.store import StoreBusyError, StoreError, open_store
 from assistant.settings import Settings
 
