@@ -57,6 +57,7 @@ bench: index ## benchmarks (figures go into benchmarks/results/ and the README)
 	$(PY) benchmarks/bench_ask.py
 	$(PY) benchmarks/bench_critique.py
 	$(PY) benchmarks/bench_cold_start.py
+	$(PY) benchmarks/bench_load.py
 
 local-llm: install ## optional: the `local` backend (compiles llama.cpp, about 5 minutes)
 	$(PY) -m pip install llama-cpp-python==0.3.36

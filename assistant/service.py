@@ -259,7 +259,13 @@ def build_answer_chain(
         retriever.keywords, retriever.sentences, retriever.embeddings.embed_query
     )
     if len(retriever) <= WARM_SENTENCE_LIMIT:
-        extractive.warm([c.text for c in retriever.chunks])
+        # read the vectors a previous start saved; embed (and save) only what is new
+        cache = settings.data_dir / f"sentence-vectors-{settings.collection}.npz"
+        key = f"{retriever.embeddings.name} [{retriever.embeddings.backend}]"
+        known = retriever.sentences.load(cache, key)
+        units = extractive.units([c.text for c in retriever.chunks])
+        if retriever.sentences.missing(units) or known != len(set(units)):
+            retriever.sentences.save(cache, key, units)  # embeds the new, drops the gone
     generator, condenser = make_generator(settings, prompts, extractive)
     chain = build_chain(retriever, generator, prompts, condenser, settings.top_k, extractive)
     return chain, generator.label

@@ -60,10 +60,10 @@ class ExtractiveGenerator:
         self.max_points = max_points
         self.max_hits = max_hits
 
-    def warm(self, texts: Sequence[str]) -> None:
-        """Pre-compute sentence vectors for these passages (done once at start-up)."""
-        if self.sentences is not None:
-            self.sentences.add([u for t in texts for u in passage_units(t)])
+    @staticmethod
+    def units(texts: Sequence[str]) -> list[str]:
+        """The sentences (and rows) of these passages that answers are made from."""
+        return [u for t in texts for u in passage_units(t)]
 
     def _similarities(self, question: str, units: list[str]) -> list[float]:
         if self.sentences is None or self.embed_query is None:

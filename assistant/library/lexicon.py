@@ -9,9 +9,12 @@ out with scikit-learn's English stop-word list.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 _WORD = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|\d[\d,.]*%?")
@@ -27,7 +30,20 @@ def _stemmer() -> Any:
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    """scikit-learn's list, read from its source file: importing
+    ``sklearn.feature_extraction`` pulls in scipy (about a second at every cold ask)."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is not None and spec.origin:
+        source = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+        for node in ast.parse(source.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(getattr(t, "id", "") == "ENGLISH_STOP_WORDS" for t in node.targets)
+                and isinstance(node.value, ast.Call)
+                and node.value.args
+            ):
+                return frozenset(ast.literal_eval(node.value.args[0]))
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # its layout changed
 
     return frozenset(ENGLISH_STOP_WORDS)
 
