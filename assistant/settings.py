@@ -52,13 +52,14 @@ class Settings(BaseSettings):
             "reference). Changing it re-embeds the library on the next ingest."
         ),
     )
-    embedding_threads: int = Field(
-        1,
+    embedding_threads: int | None = Field(
+        None,
         ge=1,
         le=64,
         description=(
-            "Threads onnxruntime uses per embedding call. One is fastest when the machine is "
-            "busy (several users, or ingest beside the web app)."
+            "Threads onnxruntime uses to embed a batch (ingest, a critique's sentences). Empty: "
+            "one per CPU core. A single question always runs on one thread, fastest when the "
+            "machine is busy."
         ),
     )
     model_dir: Path | None = Field(

@@ -5,15 +5,19 @@ with mean pooling), exported once to ONNX by ``onnx_export`` into ``LISA_MODEL_D
 checked by sha256 every time it is loaded; a damaged export is made again from the
 verified weights. Texts are tokenised with the model's own ``tokenizer.json``, truncated
 at its 256 word pieces and padded to the longest text of each batch; batches are sorted
-by length so little padding is computed. ``LISA_EMBEDDING_THREADS`` sets onnxruntime's
-threads (one is fastest on a busy machine).
+by length so little padding is computed. A single text (a question) runs on one thread,
+fastest when the machine is busy; batches (ingest, a critique's sentences) on
+``LISA_EMBEDDING_THREADS`` threads, in a second session made on the first batch, so a
+one-question process never pays for it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +49,12 @@ class OnnxEmbeddings(LisaEmbeddings):
     backend = "onnx"
 
     def __init__(self, model_file: Path, tokenizer_file: Path, name: str, threads: int = 1) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(
-            str(model_file), options, providers=["CPUExecutionProvider"]
-        )
+        self._model_file, self._threads = model_file, threads
+        self._session = self._new_session(1)  # single texts: one thread
+        self._batch_session: Any = None if threads > 1 else self._session
+        self._batch_lock = threading.Lock()
         self._encoder = Tokenizer.from_file(str(tokenizer_file))
         pad_id = self._encoder.token_to_id("[PAD]")
         self._encoder.enable_truncation(max_length=MAX_WORD_PIECES)
@@ -71,12 +72,29 @@ class OnnxEmbeddings(LisaEmbeddings):
     def dimension(self) -> int:
         return self._dimension
 
+    def _new_session(self, threads: int) -> Any:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        return ort.InferenceSession(
+            str(self._model_file), options, providers=["CPUExecutionProvider"]
+        )
+
+    def _batches(self) -> Any:
+        with self._batch_lock:
+            if self._batch_session is None:
+                self._batch_session = self._new_session(self._threads)
+            return self._batch_session
+
     def _run(self, texts: list[str]) -> np.ndarray:
         encoded = self._encoder.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+        session = self._session if len(texts) == 1 else self._batches()
+        return np.asarray(session.run(None, feed)[0], dtype=np.float32)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -154,5 +172,5 @@ def load_onnx(settings: Settings) -> OnnxEmbeddings:
         export_dir / MODEL_FILE,
         folder / "tokenizer.json",
         model_name(settings),
-        threads=settings.embedding_threads,
+        threads=settings.embedding_threads or os.cpu_count() or 1,
     )

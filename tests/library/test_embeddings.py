@@ -150,3 +150,13 @@ def test_lazy_embeddings_do_not_load_until_used(tmp_path: Path) -> None:
     lazy.embed_query("hello")
     lazy.embed_query("again")
     assert calls == [1]
+
+
+@pytest.mark.integration
+def test_a_question_runs_on_one_thread_and_batches_on_their_own_session(tmp_path: Path) -> None:
+    embeddings = build_embeddings(make_settings(tmp_path, embedding_threads=2))
+    one = embeddings.embed_query("How do we involve young people?")
+    assert embeddings._batch_session is None  # type: ignore[attr-defined]  # not made yet
+    batch = embeddings.embed_documents(["How do we involve young people?", "rural areas"])
+    assert embeddings._batch_session is not None  # type: ignore[attr-defined]
+    assert batch[0] == pytest.approx(one, abs=1e-5)  # the same vector whichever session
