@@ -64,9 +64,8 @@ class OnnxEmbeddings(LisaEmbeddings):
         self._counter.no_padding()
         self.name = name
         self._queries = QueryCache()
-        self._dimension = int(self._session.get_outputs()[0].shape[-1] or 0) or len(
-            self._run(["dimension probe"])[0]
-        )
+        width = self._session.get_outputs()[0].shape[-1]  # 384, or a name if left symbolic
+        self._dimension = width if isinstance(width, int) else len(self._run(["probe"])[0])
 
     @property
     def dimension(self) -> int:
