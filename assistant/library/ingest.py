@@ -11,7 +11,6 @@ the job. Deleted files are removed. One writer at a time (``writer_lock``).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,7 +20,7 @@ from typing import Literal
 from assistant.documents.chunking import Chunk, chunk_document
 from assistant.documents.loading import is_document_file, load_document
 from assistant.documents.model import DocumentError, Limits
-from assistant.library.embeddings import LisaEmbeddings
+from assistant.library.embeddings import LisaEmbeddings, file_sha256
 from assistant.library.store import GuidanceStore, Manifest, writer_lock
 from assistant.settings import Settings
 
@@ -58,14 +57,6 @@ class IngestReport:
         data = asdict(self)
         data["ok"] = self.ok
         return data
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def discover(paths: Sequence[Path]) -> tuple[dict[str, Path], list[Path]]:

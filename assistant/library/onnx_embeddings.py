@@ -30,6 +30,7 @@ from assistant.library.embeddings import (
     LisaEmbeddings,
     QueryCache,
     bundled_model_path,
+    file_sha256,
     model_name,
     verify_sha256,
 )
@@ -37,7 +38,6 @@ from assistant.library.onnx_export import (
     MODEL_FILE,
     RECORD_FILE,
     export_onnx,
-    file_sha256,
     supports_onnx,
 )
 from assistant.settings import Settings

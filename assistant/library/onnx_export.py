@@ -15,7 +15,6 @@ module does nothing; torch and transformers are imported only by ``export_onnx``
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,18 +23,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from assistant.library.embeddings import file_sha256
+
 OPSET = 17
 MODEL_FILE = "model.onnx"
 RECORD_FILE = "export.json"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def supports_onnx(model_dir: Path) -> str | None:
