@@ -135,8 +135,11 @@ def _valid(export_dir: Path, source_sha256: str) -> bool:
     record_file = export_dir / RECORD_FILE
     if not record_file.exists() or not (export_dir / MODEL_FILE).exists():
         return False
-    record: dict[str, Any] = json.loads(record_file.read_text(encoding="utf-8"))
-    return bool(
+    try:
+        record: dict[str, Any] = json.loads(record_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # a damaged record: the export is made again, as for damaged weights
+    return isinstance(record, dict) and bool(
         record.get("source_sha256") == source_sha256
         and record.get("onnx_sha256") == file_sha256(export_dir / MODEL_FILE)
     )

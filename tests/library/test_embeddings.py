@@ -103,6 +103,9 @@ def test_a_damaged_export_is_made_again_from_the_verified_weights(tmp_path: Path
     assert again == pytest.approx(first, abs=1e-6)
     fresh = json.loads((export / RECORD_FILE).read_text(encoding="utf-8"))
     assert fresh["source_sha256"] == BUNDLED_SHA256
+    (export / RECORD_FILE).write_text("{not json", encoding="utf-8")  # a damaged record
+    assert build_embeddings(settings).embed_query("rural areas") == pytest.approx(first, abs=1e-6)
+    assert json.loads((export / RECORD_FILE).read_text(encoding="utf-8"))["onnx_sha256"]
 
 
 @pytest.mark.integration
