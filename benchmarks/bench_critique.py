@@ -134,8 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.ask.answerability import load_answerability_model
     from assistant.ask.retrieval import HybridRetriever
-    from assistant.critique.engine import critique_file
-    from assistant.critique.model import CritiqueReport
+    from assistant.critique.engine import Critique, critique_path
     from assistant.critique.rubric import load_rubric
     from assistant.library.ingest import ingest_paths
     from assistant.library.models import build_embeddings
@@ -159,12 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     drafts = ROOT / "evals" / "drafts"
     small = sorted(drafts.glob("*.md"))[0]
     t0 = time.perf_counter()
-    critique_file(small, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes)
+    critique_path(small, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes)
     first_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    warm = critique_file(small, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes)
+    warm = critique_path(small, rubric, embeddings, retriever, max_bytes=settings.max_file_bytes)
     small_s = time.perf_counter() - t0
-    assert isinstance(warm, CritiqueReport)
+    assert isinstance(warm, Critique), warm
 
     reference = _reference_rate(embeddings)
     sections = _sections(drafts)
@@ -184,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
         t0 = time.perf_counter()
         last[0] = t0
-        report = critique_file(
+        outcome = critique_path(
             path,
             rubric,
             embeddings,
@@ -193,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             progress=progress,
         )
         seconds = time.perf_counter() - t0
-        assert isinstance(report, CritiqueReport), report
+        assert isinstance(outcome, Critique), outcome
+        report = outcome.report
         rows.append(
             {
                 "pages": real_pages,
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "first_critique_s": round(first_s, 2),
         "small_draft": {
             "file": small.name,
-            "words": warm.stats.get("words"),
+            "words": warm.report.stats.get("words"),
             "seconds": round(small_s, 2),
         },
         "drafts": rows,
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{result['cpus']} CPUs, load average {result['load_average']}; model load "
             f"{load_s:.1f} s; first critique (start-up costs) {first_s:.1f} s; "
-            f"{small.name} ({warm.stats.get('words')} words) {small_s:.2f} s warm"
+            f"{small.name} ({warm.report.stats.get('words')} words) {small_s:.2f} s warm"
         )
         factor = reference / IDLE_TEXTS_PER_S
         print(

@@ -51,7 +51,7 @@ from assistant.library.embeddings import LisaEmbeddings, model_name
 from assistant.library.models import build_embeddings
 from assistant.settings import Settings
 from assistant.vectors import unit_rows
-from assistant.vocabulary import IAP2_LEVELS
+from assistant.vocabulary import IAP2_LEVELS, STATUS_RANK
 from evals.catalog import LabelledDraft, drafts
 
 REPO = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ class Maxima:
     gold: np.ndarray  # drafts × principles, 0 missing / 1 partial / 2 met
 
 
-STATUS_CODE = {"missing": 0, "partial": 1, "met": 2}
+STATUS_CODE = STATUS_RANK  # the codes of Principle.status_codes
 
 
 def maxima(rubric: Rubric, data: list[DraftData], scored: list[UnitScores]) -> Maxima:
@@ -224,7 +224,7 @@ def maxima(rubric: Rubric, data: list[DraftData], scored: list[UnitScores]) -> M
 
 def _exact_only(rubric: Rubric, m: Maxima, criteria: tuple[str, ...], t: Thresholds) -> float:
     """Exact agreement at ``t`` from per-draft maxima, by the rubric's rule
-    (``Principle.status_from``, vectorised over drafts for the grid search)."""
+    (``Principle.status_codes``, over all drafts at once for the grid search)."""
     if m.gold.size == 0:
         return 0.0
     found = m.evidence >= t.found
@@ -232,10 +232,7 @@ def _exact_only(rubric: Rubric, m: Maxima, criteria: tuple[str, ...], t: Thresho
     right = 0
     for k, principle in enumerate(rubric.principles):
         idx = [criteria.index(c.id) for c in principle.criteria]
-        core = [criteria.index(c.id) for c in principle.criteria if c.core]
-        met = found[:, core].sum(axis=1) >= principle.met_needs
-        some = (found[:, idx] | weak[:, idx]).any(axis=1)
-        status = np.where(met, 2, np.where(some, 1, 0))
+        status = principle.status_codes(found[:, idx], weak[:, idx])
         right += int((status == m.gold[:, k]).sum())
     return right / m.gold.size
 

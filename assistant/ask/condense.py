@@ -24,15 +24,16 @@ _CONTINUES = re.compile(
     r"in\s+that\s+case|and\s+for|for\s+(rural|urban)|in\s+(rural|urban))\b",
     re.IGNORECASE,
 )
-# Words that point back to something said before.
+# Personal pronouns always refer to something: unless the question itself supplies it,
+# that is the previous turn ("what sort of problems is it tackling?").
+_PRONOUNS = r"it|its|they|them|their|these|those|he|she"
+_PRONOUN = re.compile(rf"\b({_PRONOUNS})\b", re.IGNORECASE)
+# Words that point back to something said before, pronouns among them.
 _POINTS_BACK = re.compile(
-    r"\b(it|its|they|them|their|this|that|these|those|there|one|ones|he|she|the\s+same|"
+    rf"\b({_PRONOUNS}|this|that|there|one|ones|the\s+same|"
     r"the\s+(former|latter|last\s+one|next\s+one|previous\s+one))\b",
     re.IGNORECASE,
 )
-# Personal pronouns always refer to something: unless the question itself supplies it,
-# that is the previous turn ("what sort of problems is it tackling?").
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|these|those|he|she)\b", re.IGNORECASE)
 # ...except the "it" of extraposition, which refers to nothing: "what does it take to …",
 # "is it possible to …", "it is worth noting that …".
 _DUMMY_IT = re.compile(

@@ -18,7 +18,7 @@ deterministic result is the record:
 5. each principle gets verbatim guidance quotes (``guidance_quotes``) and a
    recommendation built from its findings.
 
-``critique_file(path, ...)`` adds reading the file: a draft that cannot be read
+``critique_path(path, ...)`` adds reading the file: a draft that cannot be read
 (scanned, encrypted, damaged, empty, too large, unsupported) gives an explicit
 ``CritiqueFailure`` with the reason, never a partial report.
 """
@@ -375,33 +375,6 @@ def _narrate(report: CritiqueReport, narrator: Narrator) -> CritiqueReport:
         warning = CritiqueWarning("narrative", f"The narrative could not be written ({exc}).")
         return dataclasses.replace(report, warnings=(*report.warnings, warning))
     return dataclasses.replace(report, narrative=text.strip() or None)
-
-
-def critique_file(
-    path: Path,
-    rubric: Rubric,
-    embeddings: LisaEmbeddings,
-    guidance: GuidanceSource,
-    *,
-    max_bytes: int,
-    limits: Limits = DEFAULT_LIMITS,
-    source: str | None = None,
-    narrator: Narrator | None = None,
-    progress: Progress | None = None,
-) -> CritiqueReport | CritiqueFailure:
-    """Read and critique one file: the report, or exactly why it cannot be critiqued."""
-    outcome = critique_path(
-        path,
-        rubric,
-        embeddings,
-        guidance,
-        max_bytes=max_bytes,
-        limits=limits,
-        source=source,
-        narrator=narrator,
-        progress=progress,
-    )
-    return outcome if isinstance(outcome, CritiqueFailure) else outcome.report
 
 
 def critique_path(

@@ -15,12 +15,13 @@ import string
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.critique.judgement import MODEL_FILE, EvidenceModel, load_evidence_model
 from assistant.errors import LisaError
-from assistant.vocabulary import Iap2Level
+from assistant.vocabulary import STATUSES, Iap2Level
 
 PRINCIPLE_IDS = (
     "evidence_base",
@@ -122,12 +123,19 @@ class Principle(_Strict):
 
     def status_from(self, found: set[str], weak: set[str]) -> str:
         """The rubric's rule: met / partial / missing from the criteria found."""
-        core_found = sum(1 for c in self.criteria if c.core and c.id in found)
-        if core_found >= self.met_needs:
-            return "met"
-        if any(c.id in found or c.id in weak for c in self.criteria):
-            return "partial"
-        return "missing"
+        row_found = np.array([[c.id in found for c in self.criteria]])
+        row_weak = np.array([[c.id in weak for c in self.criteria]])
+        return STATUSES[int(self.status_codes(row_found, row_weak)[0])]
+
+    def status_codes(self, found: np.ndarray, weak: np.ndarray) -> np.ndarray:
+        """The rule over many drafts at once. ``found`` and ``weak`` are booleans, a row per
+        draft and a column per criterion of this principle; the codes index ``STATUSES``
+        (0 missing, 1 partial, 2 met): met when enough core criteria are found, partial
+        when any criterion is found or weak."""
+        core = np.array([c.core for c in self.criteria], dtype=bool)
+        met = found[:, core].sum(axis=1) >= self.met_needs
+        some = (found | weak).any(axis=1)
+        return np.where(met, 2, np.where(some, 1, 0))
 
     def recommend(self, draft: str) -> str:
         return self.recommendation.format(title=self.title, draft=draft).strip()

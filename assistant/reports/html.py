@@ -8,12 +8,14 @@ badge whose text says the status ("Missing (red)"), never by colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from assistant.critique.model import CritiqueReport, PrincipleChange
 from assistant.reports.labels import (
     CHANGE_LABEL,
     CRITERION_STATE,
+    RAG,
     chart_caption,
     chart_parts,
     criteria_found,
@@ -38,9 +40,11 @@ th{background:#f0f0f0}
 border:1px solid #333}
 .met{background:#cce8d0;color:#0b3d16}.partial{background:#ffe3a3;color:#4d3400}
 .missing{background:#f6c6c6;color:#5c0a0a}
-.bars{display:flex;border:1px solid #333;border-radius:.25rem;overflow:hidden}
-.bar{padding:.4rem .3rem;font-weight:bold;white-space:nowrap;overflow:hidden;text-align:center}
-.chart{margin:.5rem 0 1rem}.chart figcaption{color:#333;font-size:.9rem}
+.lisa-bars{display:flex;border:1px solid #333;border-radius:.25rem;overflow:hidden}
+.lisa-bar{padding:.4rem .3rem;font-weight:bold;white-space:nowrap;overflow:hidden;text-align:center}
+.lisa-rag-green{background:#cce8d0;color:#0b3d16}.lisa-rag-amber{background:#ffe3a3;color:#4d3400}
+.lisa-rag-red{background:#f6c6c6;color:#5c0a0a}
+.lisa-chart{margin:.5rem 0 1rem}.lisa-chart figcaption{color:#333;font-size:.9rem}
 .improved{background:#cce8d0}.regressed{background:#f6c6c6}
 blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:4px solid #999;color:#222}
 .where{color:#555;font-size:.9rem}.principle{margin-bottom:1.6rem}
@@ -81,17 +85,17 @@ def _warnings(report: CritiqueReport) -> str:
     )
 
 
-def _chart(report: CritiqueReport) -> str:
-    """The twelve principles at a glance: one bar split by status, each part labelled with
-    its count and status in words (never colour alone)."""
-    counts = report.counts()
+def chart_html(counts: Mapping[str, int]) -> str:
+    """The principles at a glance, in the HTML report and on the web page alike: one bar
+    split by status, each part labelled with its count and status in words (never colour
+    alone), and a caption that says it all for screen readers."""
     parts = "".join(
-        f'<span class="bar {status}" style="width:{share:.2f}%">'
+        f'<span class="lisa-bar lisa-rag-{RAG[status].lower()}" style="width:{share:.2f}%">'
         f"{n} {_e(status_text(status))}</span>"
         for status, n, share in chart_parts(counts)
     )
     return (
-        f'<figure class="chart"><div class="bars">{parts}</div>'
+        f'<figure class="lisa-chart"><div class="lisa-bars" aria-hidden="true">{parts}</div>'
         f"<figcaption>{_e(chart_caption(counts))}</figcaption></figure>"
     )
 
@@ -168,7 +172,7 @@ def render_html(report: CritiqueReport) -> bytes:
         f'<p class="meta">Draft file: {_e(report.draft)}</p>'
         f"<h2>Summary</h2><p>{_e(report.summary)}</p>"
         f"{_warnings(report)}<h2>Public engagement</h2>{engagement}"
-        f"<h2>The twelve principles</h2>{_chart(report)}{_table(report)}"
+        f"<h2>The twelve principles</h2>{chart_html(report.counts())}{_table(report)}"
         f"<h2>Principle by principle</h2>{_details(report)}{narrative}{audit}</main>"
     )
     page = _HEAD.format(title=_e(f"Critique: {report.title}"), css=_CSS) + body + "</body></html>\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes import HashEmbedder
 
-from assistant.critique.engine import critique_file, score_draft
+from assistant.critique.engine import Critique, critique_path, score_draft
 from assistant.critique.model import (
     CritiqueReport,
     CritiqueWarning,
@@ -64,7 +64,8 @@ def _critique(  # type: ignore[no-untyped-def]
 ):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return critique_file(path, rubric, embedder, guidance, max_bytes=10**6)  # type: ignore[arg-type]
+    outcome = critique_path(path, rubric, embedder, guidance, max_bytes=10**6)  # type: ignore[arg-type]
+    return outcome.report if isinstance(outcome, Critique) else outcome
 
 
 def test_report_follows_the_output_contract(
@@ -187,7 +188,7 @@ def test_progress_reports_stages_up_to_done(
     path = tmp_path / "p.md"
     path.write_text(DRAFT, encoding="utf-8")
     calls: list[tuple[float, str]] = []
-    critique_file(
+    critique_path(
         path,
         critique_rubric,
         embedder,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.critique.engine import critique_file, score_draft
+from assistant.critique.engine import Critique, critique_path, score_draft
 from assistant.critique.model import CritiqueError, CritiqueFailure, CritiqueReport
 from assistant.critique.rubric import Rubric
 from assistant.documents.model import Block, Document
@@ -35,7 +35,8 @@ def embedder(real_embeddings: LisaEmbeddings) -> LisaEmbeddings:
 def _run(
     path: Path, rubric: Rubric, guidance: object, embedder: LisaEmbeddings, max_bytes: int = 10**6
 ) -> object:
-    return critique_file(path, rubric, embedder, guidance, max_bytes=max_bytes)  # type: ignore[arg-type]
+    outcome = critique_path(path, rubric, embedder, guidance, max_bytes=max_bytes)  # type: ignore[arg-type]
+    return outcome.report if isinstance(outcome, Critique) else outcome
 
 
 def _failure(

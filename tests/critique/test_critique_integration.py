@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.critique.engine import critique_file, score_draft
+from assistant.critique.engine import Critique, critique_path, score_draft
 from assistant.critique.model import CritiqueReport
 from assistant.critique.rubric import Rubric
 from assistant.documents.loading import load_document
@@ -43,15 +43,15 @@ def reports(
     out = {}
     for path in sorted(DRAFTS.iterdir()):
         if path.stem in labels:
-            report = critique_file(
+            outcome = critique_path(
                 path,
                 critique_rubric,
                 real_embeddings,
                 guidance_retriever,  # type: ignore[arg-type]
                 max_bytes=25 * 1024 * 1024,
             )
-            assert isinstance(report, CritiqueReport), report
-            out[path.stem] = report
+            assert isinstance(outcome, Critique), outcome
+            out[path.stem] = outcome.report
     assert set(out) == set(labels)
     return out
 

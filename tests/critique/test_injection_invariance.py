@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.critique.engine import critique_file
+from assistant.critique.engine import Critique, critique_path
 from assistant.critique.model import CritiqueReport
 from assistant.critique.rubric import Rubric
 from assistant.library.embeddings import LisaEmbeddings
@@ -50,10 +50,11 @@ def clean_reports(
 ) -> dict[str, CritiqueReport]:
     out = {}
     for path in DRAFTS:
-        report = critique_file(
+        outcome = critique_path(
             path, critique_rubric, real_embeddings, guidance_chunks, max_bytes=10**7
         )  # type: ignore[arg-type]
-        assert isinstance(report, CritiqueReport)
+        assert isinstance(outcome, Critique), outcome
+        report = outcome.report
         out[path.name] = report
     return out
 
@@ -73,10 +74,11 @@ def test_an_injected_passage_is_flagged_and_changes_no_status(
             path.read_text(encoding="utf-8") + "\n\n## Annex\n\n" + ATTACKS[kind] + "\n",
             encoding="utf-8",
         )
-        report = critique_file(
+        outcome = critique_path(
             dirty, critique_rubric, real_embeddings, guidance_chunks, max_bytes=10**7
         )  # type: ignore[arg-type]
-        assert isinstance(report, CritiqueReport)
+        assert isinstance(outcome, Critique), outcome
+        report = outcome.report
         clean = clean_reports[path.name]
         assert any(w.kind == "injection" for w in report.warnings), (kind, path.name)
         assert [(p.id, p.status) for p in report.principles] == [

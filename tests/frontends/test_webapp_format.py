@@ -280,11 +280,11 @@ def test_the_page_shows_a_status_chart_above_the_table() -> None:
     report = {"principles": [{"id": str(i), "status": s} for i, s in enumerate(statuses)]}
     html = principles_table_html(report)
     assert html.index("lisa-chart") < html.index("<table")
-    bars = re.findall(r'lisa-rag-(\w+)" style="width:([\d.]+)%">(\d+) (\w+)<', html)
+    bars = re.findall(r'lisa-rag-(\w+)" style="width:([\d.]+)%">(\d+) ([^<]+)<', html)
     assert bars == [
-        ("green", "50.00", "6", "Met"),
-        ("amber", "25.00", "3", "Partial"),
-        ("red", "25.00", "3", "Missing"),
+        ("green", "50.00", "6", "Met (green)"),
+        ("amber", "25.00", "3", "Partial (amber)"),
+        ("red", "25.00", "3", "Missing (red)"),
     ]
     caption = "The twelve principles by status: 6 met (green), 3 partial (amber), 3 missing (red)."
     assert f"<figcaption>{caption}</figcaption>" in html

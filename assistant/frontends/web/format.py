@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.ask.answer import Answer, Citation, short_section
+from assistant.reports.html import chart_html
 from assistant.reports.labels import (
     CRITERION_STATE,
-    chart_caption,
-    chart_parts,
+    RAG,
+    STATUS_LABEL,
     criteria_found,
     warning_title,
 )
@@ -28,9 +29,9 @@ SMALL_MODEL_MARKER = "Small local model"
 QUOTE_LIMIT = 600  # characters of a cited passage shown under an answer
 DRAFT_SUFFIXES = (".pdf", ".docx", ".md", ".txt")
 
-STATUS_LABELS = {"met": "Met", "partial": "Partial", "missing": "Missing"}  # as in reports
+STATUS_LABELS = STATUS_LABEL  # as in reports
 STATUS_SYMBOLS = {"met": "✓", "partial": "◐", "missing": "✗"}
-STATUS_RAG = {"met": "green", "partial": "amber", "missing": "red"}
+STATUS_RAG = {status: colour.lower() for status, colour in RAG.items()}
 IAP2_LEVELS = VOCABULARY_IAP2[1:]  # the spectrum, without "none"
 
 
@@ -263,25 +264,19 @@ def status_cell(status: str) -> str:
 
 
 def status_chart_html(report: Mapping[str, Any]) -> str:
-    """The principles at a glance, as in the reports: one bar split by status, each part
-    labelled with its count and status in words (never colour alone)."""
+    """The principles at a glance, drawn as in the HTML report."""
+    return chart_html(_status_counts(report))
+
+
+def _status_counts(report: Mapping[str, Any]) -> dict[str, int]:
     principles = report.get("principles") or []
-    counts = {k: sum(1 for p in principles if p.get("status") == k) for k in STATUS_LABELS}
-    parts = "".join(
-        f'<span class="lisa-bar lisa-rag-{STATUS_RAG[status]}" style="width:{share:.2f}%">'
-        f"{n} {STATUS_LABELS[status]}</span>"
-        for status, n, share in chart_parts(counts)
-    )
-    return (
-        f'<figure class="lisa-chart"><div class="lisa-bars" aria-hidden="true">{parts}</div>'
-        f"<figcaption>{esc(chart_caption(counts))}</figcaption></figure>"
-    )
+    return {k: sum(1 for p in principles if p.get("status") == k) for k in STATUS_LABELS}
 
 
 def principles_table_html(report: Mapping[str, Any]) -> str:
     """The principles as a red/amber/green table with the status spelt out."""
     principles = report.get("principles") or []
-    counts = {k: sum(1 for p in principles if p.get("status") == k) for k in STATUS_LABELS}
+    counts = _status_counts(report)
     caption = (
         f"How the draft meets the {len(principles)} principles: {counts['met']} met, "
         f"{counts['partial']} partial, {counts['missing']} missing"
