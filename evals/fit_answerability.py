@@ -16,7 +16,7 @@ refused (out of fold, at the settings' floor), preferring the smallest vector
 scale within 0.02 of the best. ``--named-only`` leaves the embedding out (for comparison).
 The validation split is never read here.
 
-Usage: python -m evals.fit_answerability [--dry-run] [--max-false 0.02]
+Usage: python -m evals.fit_answerability [--dry-run] [--max-false 0.04]
 """
 
 from __future__ import annotations
