@@ -36,6 +36,11 @@ def score_answers(
         [bool(q["answerable"]) for q in questions],
         [bool(by_id[q["id"]]["refused"]) for q in questions],
     )
+    led = [
+        any(M.group_passes(g, [M.lead_paragraph(by_id[q["id"]])]) for g in q["must"])
+        for q in questions
+        if q["answerable"] and q["must"] and not by_id[q["id"]]["refused"]
+    ]
     must_misses = []
     for q in questions:
         if not q["answerable"]:
@@ -64,6 +69,7 @@ def score_answers(
         "must_include_group_recall": must["group_recall"],
         "must_include_question_recall": must["question_recall"],
         "must_include_groups": must["groups"],
+        "lead_has_fact": sum(led) / len(led) if led else 1.0,
         "must_misses": must_misses,
         "citation_validity": citations["validity"],
         "citation_answers_checked": citations["answers_checked"],

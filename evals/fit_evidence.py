@@ -1,13 +1,15 @@
 """Fit the critique's evidence model: ``python -m evals.fit_evidence``.
 
-1. The four layers of ``assistant.critique.judgement`` are fitted with scikit-learn
+1. The four unit layers of ``assistant.critique.judgement`` are fitted with scikit-learn
    on the sentence bank (``evals/bank/bank_*.jsonl``) and the injection bank
    (``evals/bank/injections_*.jsonl``), over the bundled embedding model.
-2. The two regularisation strengths and the heading weight are chosen by
-   leave-one-author-out exact agreement on the **tuning** drafts (the simplest within
-   0.01 of the best); the decision thresholds (found, weak, IAP2, injection) are then
-   fitted on all tuning drafts (``evals/splits.json``). Validation drafts are never read here.
-3. The result is written to ``prompts/evidence_model.json`` with its provenance.
+2. The decision thresholds (found, weak, IAP2, injection) are fitted on the tuning drafts
+   (``evals/splits.json``), and the status layer (``evals.fit_status``: met / partial /
+   missing from each principle's score statistics) on the same drafts' labels.
+3. The two regularisation strengths and the heading weight are chosen by
+   leave-one-author-out exact agreement of the whole judgement on the **tuning** drafts
+   (the simplest within 0.01 of the best). Validation drafts are never read here.
+4. The result is written to ``prompts/evidence_model.json`` with its provenance.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from assistant.settings import Settings
 from assistant.vectors import unit_rows
 from assistant.vocabulary import IAP2_LEVELS, STATUS_RANK
 from evals.catalog import LabelledDraft, drafts
+from evals.fit_status import StatusData, choose_c, fit_layer, status_data
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "evals" / "bank"
@@ -315,6 +318,19 @@ def leave_one_author_out(
     return out
 
 
+def status_examples(rubric: Rubric, data: list[DraftData], model: EvidenceModel) -> StatusData:
+    """The status layer's examples: each draft's scores once its injections are screened out
+    (at the injection threshold that best flags the tuning drafts' injections)."""
+    unscreened = [d.scores(model) for d in data]
+    _, inj = max((injection_f1(data, unscreened, t), t) for t in INJECTION_GRID)
+    pooled = [
+        subset_scores(s, screen(d.units, s, inj, d.rules)[0])
+        for d, s in zip(data, unscreened, strict=True)
+    ]
+    labels = [d.draft.labels["status"] for d in data]
+    return status_data(rubric, pooled, labels, [d.draft.author for d in data])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "prompts" / "evidence_model.json")
@@ -338,7 +354,10 @@ def main(argv: list[str] | None = None) -> int:
         {**bank_hashes, **attack_hashes},
     )
     tuning = draft_data(drafts("tuning"), embeddings, settings.max_file_bytes)
-    print(f"bank {len(bank)} items, {len(attacks)} injection items; {len(tuning)} tuning drafts")
+    print(
+        f"bank {len(bank)} items, {len(attacks)} injection items; {len(tuning)} tuning drafts",
+        flush=True,
+    )
     # Every design choice (regularisation, heading weight) by leave-one-author-out exact
     # agreement on the tuning drafts; the simplest within LOAO_SLACK of the best wins.
     candidates: list[tuple[float, float, float, float, EvidenceModel]] = []
@@ -355,31 +374,36 @@ def main(argv: list[str] | None = None) -> int:
                 provenance={"c_topic": c_topic, "c_strength": c_strength},
                 **layers,
             )
-            held = leave_one_author_out(rubric, tuning, candidate)["all"]
+            _, judged = choose_c(status_examples(rubric, tuning, candidate))
             print(
                 f"C topic {c_topic}, strength {c_strength}, heading weight {weight}: "
-                f"leave-one-author-out exact {held:.3f}",
+                f"leave-one-author-out exact {judged['all']:.3f}",
                 flush=True,
             )
-            candidates.append((held, weight, c_topic, c_strength, candidate))
+            candidates.append((judged["all"], weight, c_topic, c_strength, candidate))
     top = max(c[0] for c in candidates)
     # simplest: least heading weight, then strongest regularisation (smallest C)
     chosen = min((c for c in candidates if c[0] >= top - LOAO_SLACK), key=lambda c: c[1:4])
     base = chosen[4]
     fit = choose_thresholds(rubric, tuning, [d.scores(base) for d in tuning])
     held_out = leave_one_author_out(rubric, tuning, base)
+    examples = status_examples(rubric, tuning, base)
+    status_c, judged = choose_c(examples)
     model = base.model_copy(
         update={
             "thresholds": fit.thresholds,
+            "status": fit_layer(examples.x, examples.y, status_c),
             "provenance": {
                 **base.provenance,
+                "status_c": status_c,
+                "tuning_exact_leave_one_author_out": judged,
+                "rule_exact_leave_one_author_out": held_out,
                 "bank_sha256": data.hashes,
                 "tuning_authors": sorted({d.draft.author for d in tuning}),
                 "tuning_drafts": len(tuning),
                 "tuning_exact_in_sample": round(fit.exact, 4),
                 "tuning_iap2_in_sample": round(fit.iap2, 4),
                 "tuning_injection_f1_in_sample": round(fit.injection_f1, 4),
-                "tuning_exact_leave_one_author_out": held_out,
                 "design_leave_one_author_out": [
                     {"c_topic": c[2], "c_strength": c[3], "heading_weight": c[1], "exact": c[0]}
                     for c in candidates
@@ -392,8 +416,9 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(model.model_dump(mode="json"), indent=1) + "\n", encoding="utf-8"
     )
     print(
-        f"wrote {args.out}: tuning exact {fit.exact:.3f} (in-sample), IAP2 {fit.iap2:.3f}, "
-        f"leave-one-author-out exact {held_out}"
+        f"wrote {args.out}: rule's tuning exact {fit.exact:.3f} (in-sample), IAP2 {fit.iap2:.3f}; "
+        f"leave-one-author-out exact with the status layer (C={status_c}) {judged}, "
+        f"rule alone {held_out}"
     )
     print(f"thresholds {model.thresholds.model_dump()}")
     return 0

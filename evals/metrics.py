@@ -99,6 +99,11 @@ def answer_texts(answer: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def lead_paragraph(answer: Mapping[str, Any]) -> str:
+    """What an answer leads with: its text up to the first blank line."""
+    return str(answer.get("answer") or "").strip().split("\n\n", 1)[0]
+
+
 def must_include(
     items: Sequence[tuple[Sequence[Sequence[str]], Mapping[str, Any]]],
 ) -> dict[str, float | int]:

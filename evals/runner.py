@@ -94,6 +94,7 @@ HEADLINE_KEYS = {
     "retrieval.ndcg@10": ("retrieval", "systems", "hybrid", "ndcg@10"),
     "answers.must_include_recall": ("answers", "must_include_group_recall"),
     "answers.must_include_question_recall": ("answers", "must_include_question_recall"),
+    "answers.lead_has_fact": ("answers", "lead_has_fact"),
     "answers.citation_validity": ("answers", "citation_validity"),
     "answers.citation_validity_passage": ("answers", "citation_validity_passage"),
     "answers.refusal_precision": ("answers", "refusal_precision"),

@@ -12,8 +12,10 @@ deterministic result is the record:
    evidence judgement (``judgement``): topic per criterion × strength
    (evidence / weak / none, from the embedding and language features that see
    negation, promises, bare lists and claims of compliance);
-4. each criterion is found, weak or not found (``decide.findings``) and each
-   principle's status follows from its criteria by the rubric's rule; the IAP2
+4. each criterion is found, weak or not found (``decide.findings``); the fitted
+   status layer judges each principle from all its units' scores and the criteria
+   are harmonised with that judgement (``status_model``), so the status still
+   follows from the criteria by the rubric's rule; the IAP2
    level comes from units that evidence public engagement;
 5. each principle gets verbatim guidance quotes (``guidance_quotes``) and a
    recommendation built from its findings.
@@ -53,6 +55,7 @@ from assistant.critique.model import (
 )
 from assistant.critique.recommend import recommendation
 from assistant.critique.rubric import Principle, Rubric
+from assistant.critique.status_model import judged_findings
 from assistant.documents.injection import Injection, classify, find_injections
 from assistant.documents.loading import load_document
 from assistant.documents.model import DEFAULT_LIMITS, Document, DocumentError, Limits
@@ -323,6 +326,10 @@ def critique_document(
     model = rubric.judgement
     analysis = analyse_draft(document, model, embeddings, tell)
     found = findings(analysis.scores, model.thresholds, rubric.minimum_levels())
+    if model.status is not None:
+        found = judged_findings(
+            rubric.principles, analysis.scores, found, model.status, rubric.minimum_levels()
+        )
     level, level_unit = engagement_level(analysis.scores, model.thresholds)
     tell(0.92, "quoting the guidance")
     results = []

@@ -31,8 +31,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from assistant.critique.features import FEATURES, feature_matrix
 from assistant.errors import LisaError
+from assistant.vocabulary import STATUSES
 
 STRENGTHS = ("none", "weak", "evidence")
+# What the status layer reads of each principle (assistant.critique.status_model).
+STATUS_FEATURES = (
+    "core_needed",  # the met_needs-th best core criterion's best evidence score
+    "core_mean",  # mean best evidence over the core criteria
+    "evidence_best",  # best evidence score over all the principle's criteria
+    "evidence_top2",  # best mean of a criterion's two best evidence scores
+    "weak_best",  # best weak-evidence score
+    "weak_mean",  # mean best weak-evidence score over the criteria
+    "evidence_units",  # log(1 + units at even odds or better of being evidence for it)
+    "weak_units",  # log(1 + units at even odds or better of being weak evidence for it)
+    "draft_units",  # log(1 + units in the draft)
+)
 MODEL_FILE = "evidence_model.json"
 
 
@@ -46,7 +59,7 @@ class LinearLayer(BaseModel):
     classes: tuple[str, ...] = Field(min_length=1)
     coef: tuple[tuple[float, ...], ...]
     intercept: tuple[float, ...]
-    inputs: Literal["embedding", "embedding+features"]
+    inputs: Literal["embedding", "embedding+features", "principle_stats"]
 
     @model_validator(mode="after")
     def _shapes(self) -> LinearLayer:
@@ -92,6 +105,11 @@ class EvidenceModel(BaseModel):
         description="Share of a unit's topic read from its heading (chosen on tuning drafts).",
     )
     thresholds: Thresholds
+    status: LinearLayer | None = Field(
+        default=None,
+        description="Met / partial / missing from each principle's score statistics "
+        "(assistant.critique.status_model); without it the rubric's rule decides.",
+    )
     provenance: dict[str, object] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -111,6 +129,13 @@ class EvidenceModel(BaseModel):
             width = self.dimension + (len(FEATURES) if layer.inputs != "embedding" else 0)
             if len(layer.coef[0]) != width:
                 raise ValueError(f"{name} layer expects {len(layer.coef[0])} inputs, not {width}")
+        if self.status is not None:
+            if self.status.kind != "softmax" or self.status.inputs != "principle_stats":
+                raise ValueError("the status layer is a softmax over principle statistics")
+            if self.status.classes != STATUSES:
+                raise ValueError(f"status classes must be {STATUSES}")
+            if len(self.status.coef[0]) != len(STATUS_FEATURES):
+                raise ValueError(f"the status layer expects {len(STATUS_FEATURES)} statistics")
         return self
 
 

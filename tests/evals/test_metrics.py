@@ -223,3 +223,10 @@ def test_percentile_and_latency() -> None:
 def test_ratio() -> None:
     assert M.ratio(0.9, 0.75) == pytest.approx(1.2)
     assert M.ratio(0.5, 0.0) is None
+
+
+def test_an_answer_leads_with_its_first_paragraph() -> None:
+    answer = {"answer": "LISs are agreed with government [1]\n\n- Local people [2]\n- Firms [1]"}
+    assert M.lead_paragraph(answer) == "LISs are agreed with government [1]"
+    assert M.lead_paragraph({"answer": None}) == ""
+    assert M.lead_paragraph({"answer": "  One line only [1]  "}) == "One line only [1]"
