@@ -193,6 +193,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    @field_validator("model_dir", "gguf_path", "feedback_path", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``LISA_MODEL_DIR=`` means "not set" (as the descriptions say), never the
+        current folder: an empty path would scatter files wherever LISA was started."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("library_managers", mode="before")
     @classmethod
     def _names(cls, value: object) -> object:

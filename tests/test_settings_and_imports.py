@@ -27,6 +27,17 @@ def test_settings_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.backend == "ollama" and settings.top_k == 7
 
 
+def test_an_empty_path_setting_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LISA_DATA_DIR", "somewhere")
+    monkeypatch.setenv("LISA_MODEL_DIR", "")
+    monkeypatch.setenv("LISA_FEEDBACK_PATH", "  ")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.model_dir is None and settings.models_dir == Path("somewhere") / "models"
+    assert settings.feedback_file == Path("somewhere") / "feedback.jsonl"
+    monkeypatch.setenv("LISA_MODEL_DIR", "elsewhere")
+    assert Settings(_env_file=None).models_dir == Path("elsewhere")  # type: ignore[call-arg]
+
+
 def test_invalid_settings_fail_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LISA_BACKEND", "gpt-9")
     with pytest.raises(ValidationError, match="backend"):
