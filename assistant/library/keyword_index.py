@@ -120,7 +120,7 @@ class KeywordIndex:
         self.size = size
         self.k1, self.b = k1, b
         self._model = model
-        self._vocab: dict[str, int] = dict(model.vocab_dict) if model is not None else {}
+        self._vocab: dict[str, int] = model.vocab_dict if model is not None else {}
         self.vocabulary = frozenset(self._vocab)
         # documents holding each term: the length of its column in the weight matrix
         indptr = model.scores["indptr"] if model is not None else np.zeros(1, dtype=np.int64)
