@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -33,8 +34,10 @@ from assistant.documents.model import SUPPORTED_SUFFIXES, Limits
 from assistant.errors import LisaError
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.ingest import IngestReport, ingest_paths
+from assistant.library.keyword_files import keywords_for
 from assistant.library.models import build_embeddings
-from assistant.library.store import GuidanceStore, Manifest, open_store
+from assistant.library.sentence_vectors import embeddings_key, keep_library_vectors
+from assistant.library.store import GuidanceStore, Manifest, library_digest, open_store
 from assistant.settings import Settings
 
 
@@ -239,6 +242,8 @@ class Lisa:
 def build_retriever(
     settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
 ) -> HybridRetriever:
+    """The retriever over the library, with the keyword index ingest saved (loaded, or
+    rebuilt and saved when it is missing, damaged or another library's)."""
     model = load_answerability_model(settings.prompts_dir / "answerability.json")
     return HybridRetriever(
         store,
@@ -246,10 +251,8 @@ def build_retriever(
         model,
         floor=settings.min_relevance,
         exact_max=settings.exact_search_max_chunks,
+        keyword_index=functools.partial(keywords_for, settings),
     )
-
-
-WARM_SENTENCE_LIMIT = 5000  # chunks; larger libraries embed sentences on first use
 
 
 def build_answer_chain(
@@ -258,14 +261,14 @@ def build_answer_chain(
     extractive = ExtractiveGenerator(
         retriever.keywords, retriever.sentences, retriever.embeddings.embed_query
     )
-    if len(retriever) <= WARM_SENTENCE_LIMIT:
-        # read the vectors a previous start saved; embed (and save) only what is new
-        cache = settings.data_dir / f"sentence-vectors-{settings.collection}.npz"
-        key = f"{retriever.embeddings.name} [{retriever.embeddings.backend}]"
-        known = retriever.sentences.load(cache, key)
-        units = extractive.units([c.text for c in retriever.chunks])
-        if retriever.sentences.missing(units) or known != len(set(units)):
-            retriever.sentences.save(cache, key, units)  # embeds the new, drops the gone
+    # read the sentence vectors ingest saved; embed (and save) only what is missing
+    keep_library_vectors(
+        retriever.sentences,
+        settings.sentence_vectors_path,
+        embeddings_key(retriever.embeddings.name, retriever.embeddings.backend),
+        [c.text for c in retriever.chunks],
+        library_digest(retriever.chunks),
+    )
     generator, condenser = make_generator(settings, prompts, extractive)
     chain = build_chain(retriever, generator, prompts, condenser, settings.top_k, extractive)
     return chain, generator.label

@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("corpus"), description="Folder of guidance documents to ingest.")
     data_dir: Path = Field(
         Path("data"),
-        description="Folder for the Chroma store, the ingest manifest and the writer lock.",
+        description=(
+            "Folder for the Chroma store, the ingest manifest, the keyword index, the sentence "
+            "vectors and the writer lock."
+        ),
     )
     collection: str = Field(
         "guidance", min_length=3, max_length=512, description="Chroma collection name."
@@ -238,6 +241,16 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / f"manifest-{self.collection}.json"
+
+    @property
+    def keyword_index_dir(self) -> Path:
+        """The keyword index (bm25s's files and LISA's record), saved by ingest."""
+        return self.data_dir / f"keywords-{self.collection}"
+
+    @property
+    def sentence_vectors_path(self) -> Path:
+        """The library's sentence vectors, computed at ingest."""
+        return self.data_dir / f"sentence-vectors-{self.collection}.npz"
 
     @property
     def lock_path(self) -> Path:

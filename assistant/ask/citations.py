@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from assistant.ask.answer import Citation
 from assistant.ask.retrieval import Hit
-from assistant.ask.sentences import passage_sentences
 from assistant.documents.chunking import split_sentences
 from assistant.library.keyword_index import tokenize
+from assistant.library.passages import passage_sentences
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"£?\d[\d,.]*(?:%|bn|m|k)?")

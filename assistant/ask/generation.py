@@ -17,8 +17,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
-from assistant.ask.sentences import BULLET, is_caption, is_record, passage_units, with_context
+from assistant.ask.sentences import is_caption, with_context
 from assistant.library.keyword_index import KeywordIndex, tokenize
+from assistant.library.passages import BULLET, is_record, library_units, passage_units
 from assistant.library.sentence_vectors import SentenceVectors
 
 
@@ -63,7 +64,7 @@ class ExtractiveGenerator:
     @staticmethod
     def units(texts: Sequence[str]) -> list[str]:
         """The sentences (and rows) of these passages that answers are made from."""
-        return [u for t in texts for u in passage_units(t)]
+        return library_units(texts)
 
     def _similarities(self, question: str, units: list[str]) -> list[float]:
         if self.sentences is None or self.embed_query is None:

@@ -11,7 +11,7 @@ pretending they answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,13 +26,18 @@ from assistant.ask.answerability import (
 from assistant.ask.sentences import is_caption
 from assistant.documents.chunking import Chunk
 from assistant.library.embeddings import LisaEmbeddings
-from assistant.library.keyword_index import KeywordIndex
+from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.lexicon import LibraryLexicon
 from assistant.library.sentence_vectors import SentenceVectors
 from assistant.library.store import GuidanceStore
 from assistant.vectors import unit_rows
 
 RRF_K = 60
+KeywordSource = Callable[[Sequence[Chunk]], KeywordIndex]
+
+
+def _build_keywords(chunks: Sequence[Chunk]) -> KeywordIndex:
+    return KeywordIndex(chunk_texts(chunks))
 
 
 @dataclass(frozen=True)
@@ -86,16 +91,19 @@ class HybridRetriever:
         candidates: int = 30,
         sentences: SentenceVectors | None = None,
         exact_max: int = 50_000,
+        keyword_index: KeywordSource | None = None,
     ) -> None:
+        """``keyword_index`` gives the keyword index of the library's chunks (in library
+        order): the service loads the one ingest saved; by default it is built here."""
         self.store = store
         self.embeddings = embeddings
         self.relevance = relevance.for_embeddings(embeddings.name)
         self.sentences = sentences or SentenceVectors(embeddings.embed_documents)
         self.floor = floor
         self.candidates = candidates
-        self.chunks: list[Chunk] = sorted(store.all_chunks(), key=lambda c: (c.source, c.position))
+        self.chunks: list[Chunk] = store.library_chunks()
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
-        self.keywords = KeywordIndex([c.embedding_text() for c in self.chunks])
+        self.keywords = (keyword_index or _build_keywords)(self.chunks)
         self.headings = sorted({h for c in self.chunks for h in c.section_path})
         self.lexicon = LibraryLexicon(c.embedding_text() for c in self.chunks)
         # Exact search over the stored vectors while the library is small enough for it to

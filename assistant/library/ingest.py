@@ -6,7 +6,9 @@ batches; then, file by file, the new chunks are upserted, the file's stale
 chunks deleted, and the file recorded in the manifest (written atomically
 after every file). An ingest cut
 off at any point leaves every earlier chunk in place, and the next run finishes
-the job. Deleted files are removed. One writer at a time (``writer_lock``).
+the job. Deleted files are removed. Last, the keyword index and the sentence vectors
+of the whole library are saved beside the store (``save_library_indexes``), so a
+start reads them instead of computing them. One writer at a time (``writer_lock``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from assistant.documents.chunking import Chunk, chunk_document
 from assistant.documents.loading import is_document_file, load_document
 from assistant.documents.model import DocumentError, Limits
 from assistant.library.embeddings import LisaEmbeddings, file_sha256
-from assistant.library.store import GuidanceStore, Manifest, writer_lock
+from assistant.library.keyword_files import save_keywords
+from assistant.library.keyword_index import KeywordIndex, chunk_texts
+from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
+from assistant.library.store import GuidanceStore, Manifest, library_digest, writer_lock
 from assistant.settings import Settings
 
 # Bump when parsing or chunking changes what a file turns into: every file is re-chunked.
@@ -134,9 +139,27 @@ def ingest_paths(
     with writer_lock(settings):
         store = open_store()
         _apply(plan, removed, store, manifest, settings, embeddings, report, progress)
-        report.total_chunks = store.count()
+        report.total_chunks = save_library_indexes(settings, store, embeddings)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def save_library_indexes(
+    settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
+) -> int:
+    """Save what a start would otherwise compute from the whole library: the keyword index
+    and every sentence vector (only sentences not saved before are embedded). The caller
+    holds the writer lock. Returns the library's chunk count."""
+    chunks = store.library_chunks()
+    save_keywords(settings, KeywordIndex(chunk_texts(chunks)), chunks)
+    keep_library_vectors(
+        SentenceVectors(embeddings.embed_documents),
+        settings.sentence_vectors_path,
+        embeddings_key(embeddings.name, embeddings.backend),
+        [c.text for c in chunks],
+        library_digest(chunks),
+    )
+    return len(chunks)
 
 
 def _apply(

@@ -1,15 +1,17 @@
 """Sentence vectors of the guidance, computed once and shared.
 
 The retriever's answerability check and the extractive answerer both compare a
-question with single sentences of the retrieved passages; this cache embeds
-each sentence once (at start-up for a small library, on first use otherwise)
-so both read the same vectors. A small library's vectors are kept on disk
-(``save``/``load``, keyed by the embedding model and backend), so a cold start
-reads them instead of embedding every sentence again.
+question with single units of the retrieved passages (``passages.passage_units``);
+this cache embeds each unit once so both read the same vectors. Ingest embeds every
+unit of the library and saves them (``keep_library_vectors``: ``save``/``load``,
+keyed by the embedding model and backend and stamped with the library's digest), so a
+start only reads them and the first use of a passage costs what the second does; a
+start that finds them out of date embeds what is missing and saves again.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import zipfile
@@ -18,8 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.library.passages import library_units
 from assistant.vectors import unit_rows
 
+log = logging.getLogger("lisa.sentences")
 Embed = Callable[[list[str]], list[list[float]]]
 BATCH = 256
 
@@ -31,6 +35,7 @@ class SentenceVectors:
         self._embed = embed
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self.saved_library = ""  # the library digest the last ``load`` read ("" for none)
 
     def __len__(self) -> int:
         return len(self._vectors)
@@ -52,28 +57,43 @@ class SentenceVectors:
 
     def load(self, path: Path, key: str) -> int:
         """Add the vectors saved in ``path`` for embeddings ``key``; how many were read.
-        A missing, unreadable or other-model file is ignored (they are computed again)."""
+        A missing, unreadable or other-model file is not used (the vectors are computed
+        again); an unreadable one is logged."""
+        self.saved_library = ""
         try:
             with np.load(path, allow_pickle=False) as saved:
                 if str(saved["key"]) != key:
+                    log.info("sentence vectors in %s are another model's: not used", path)
                     return 0
                 texts, vectors = saved["texts"], saved["vectors"]
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+                library = str(saved["library"]) if "library" in saved.files else ""
+        except FileNotFoundError:
+            return 0
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            log.warning("sentence vectors in %s are unreadable (%s): computed again", path, exc)
             return 0
         with self._lock:
             for text, vector in zip(texts, vectors, strict=True):
                 self._vectors.setdefault(str(text), vector)
+        self.saved_library = library
         return len(texts)
 
-    def save(self, path: Path, key: str, sentences: Sequence[str]) -> None:
-        """Write the vectors of ``sentences`` (embedding any not seen yet), atomically."""
+    def save(self, path: Path, key: str, sentences: Sequence[str], library: str = "") -> None:
+        """Write the vectors of ``sentences`` (embedding any not seen yet), atomically,
+        stamped with the digest of the library they are the sentences of."""
         self.add(sentences)
         wanted = list(dict.fromkeys(sentences))
         with self._lock:
             vectors = np.stack([self._vectors[s] for s in wanted]) if wanted else np.zeros((0, 0))
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, key=np.array(key), texts=np.array(wanted, dtype=str), vectors=vectors)
+        np.savez(
+            tmp,
+            key=np.array(key),
+            texts=np.array(wanted, dtype=str),
+            vectors=vectors,
+            library=np.array(library),
+        )
         os.replace(tmp, path)
 
     def cosines(self, query: Sequence[float], sentences: Sequence[str]) -> list[float]:
@@ -85,3 +105,22 @@ class SentenceVectors:
         with self._lock:
             matrix = np.stack([self._vectors[s] for s in sentences])
         return [float(x) for x in matrix @ vector]
+
+
+def embeddings_key(name: str, backend: str) -> str:
+    """What saved vectors are keyed by: the embedding model and the backend computing it."""
+    return f"{name} [{backend}]"
+
+
+def keep_library_vectors(
+    vectors: SentenceVectors, path: Path, key: str, texts: Sequence[str], library: str
+) -> None:
+    """Fill ``vectors`` with every unit of the passages ``texts`` (the library's chunk texts,
+    whose digest is ``library``): read from ``path`` when saved for this library; else
+    embed what is missing, drop what is gone, and save."""
+    known = vectors.load(path, key)
+    if known and vectors.saved_library == library:
+        return
+    units = library_units(texts)
+    if vectors.missing(units) or known != len(set(units)) or vectors.saved_library != library:
+        vectors.save(path, key, units, library)

@@ -7,6 +7,7 @@ versions the collection holds, so ingest can skip unchanged files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -185,6 +186,11 @@ class GuidanceStore:
             if len(data["ids"]) < page:
                 return chunks
 
+    def library_chunks(self) -> list[Chunk]:
+        """Every chunk in library order (by source, then position): the order the retriever,
+        the keyword index and its saved record hold them in."""
+        return sorted(self.all_chunks(), key=lambda c: (c.source, c.position))
+
     def vectors(self, page: int = 5000) -> dict[str, list[float]]:
         """Every chunk's stored vector by id, read in pages."""
         out: dict[str, list[float]] = {}
@@ -212,6 +218,15 @@ class GuidanceStore:
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+
+def library_digest(chunks: Sequence[Chunk]) -> str:
+    """sha256 of the chunks' ids and indexed texts, in order: what a saved index or saved
+    sentence vectors were made from, so one made from another library is never used."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(f"{chunk.id}\x00{chunk.embedding_text()}\x00".encode())
+    return digest.hexdigest()
 
 
 def open_store(settings: Settings, embeddings: Embeddings) -> GuidanceStore:

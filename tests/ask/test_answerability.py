@@ -149,7 +149,8 @@ def test_source_labels_name_the_title_once() -> None:
 
 
 def test_table_rows_stay_whole_and_captions_are_known() -> None:
-    from assistant.ask.sentences import is_caption, is_record, passage_sentences
+    from assistant.ask.sentences import is_caption
+    from assistant.library.passages import is_record, passage_sentences
 
     row = "Harbour (A) — Goal: Keep berths open. Serve ferries.; Lead: Port Authority"
     assert is_record(row) and passage_sentences(row) == [row]

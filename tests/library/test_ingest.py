@@ -14,6 +14,7 @@ from conftest import REPO, make_settings
 from fakes import HashEmbedder
 
 from assistant.library.ingest import ingest_paths
+from assistant.library.passages import library_units
 from assistant.library.store import Manifest, StoreBusyError, open_store, writer_lock
 from assistant.settings import Settings
 
@@ -93,7 +94,9 @@ def test_another_embedding_backend_re_embeds_the_library(tmp_path: Path) -> None
     other = CountingEmbedder()
     other.backend = "onnx"  # same model name, vectors from another backend
     again = _run(settings, other)
-    assert other.embedded == first.chunks_embedded  # every chunk embedded again
+    chunks = open_store(settings, other).library_chunks()
+    sentences = len(set(library_units(c.text for c in chunks)))
+    assert other.embedded == first.chunks_embedded + sentences  # every chunk and sentence again
     assert Manifest.load(settings.manifest_path).embedding_backend == "onnx"
     assert len(_ids(settings, other)) == first.total_chunks  # replaced, not duplicated
     assert again.ok

@@ -48,9 +48,15 @@ def test_another_model_or_a_damaged_file_is_ignored(tmp_path: Path) -> None:
     assert other.load(tmp_path / "absent.npz", "model A [onnx]") == 0
 
 
-def test_a_second_start_reads_the_library_sentences_instead_of_embedding_them(
+def _saved_texts(path: Path) -> list[str]:
+    with np.load(path) as saved:
+        return [str(t) for t in saved["texts"]]
+
+
+def test_ingest_embeds_every_sentence_so_a_start_and_a_first_answer_embed_none(
     tmp_path: Path,
 ) -> None:
+    from assistant.ask.generation import ExtractiveGenerator
     from assistant.library.ingest import ingest_paths
     from assistant.library.store import open_store
     from assistant.service import build_lisa
@@ -58,13 +64,64 @@ def test_a_second_start_reads_the_library_sentences_instead_of_embedding_them(
     settings = make_settings(tmp_path)
     first = Counting()
     ingest_paths([settings.corpus_dir], settings, lambda: open_store(settings, first), first)
-    first.embedded = []
-    build_lisa(settings, first)
-    assert len(first.embedded) > 100  # every sentence of the guidance, once
-    cache = settings.data_dir / f"sentence-vectors-{settings.collection}.npz"
-    with np.load(cache) as saved:
-        assert len(saved["texts"]) == len(set(first.embedded))
+    saved = _saved_texts(settings.sentence_vectors_path)
+    assert len(saved) > 100 and len(set(saved)) == len(saved)
+    assert all(first.embedded.count(t) == 1 for t in saved)  # each sentence once, at ingest
     second = Counting()
     lisa = build_lisa(settings, second)
-    assert second.embedded == []  # read from the file
+    chunks = lisa.retriever.chunks
+    assert set(saved) == set(ExtractiveGenerator.units([c.text for c in chunks]))
+    assert second.embedded == []  # the start read them
     assert not lisa.ask("What counts as a rural area?").refused
+    assert not lisa.ask("How should a partnership engage young people?").refused
+    assert second.embedded == []  # first contact with each passage embedded no sentence
+
+
+def test_a_start_fills_in_missing_sentence_vectors_and_saves_them(tmp_path: Path) -> None:
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
+    from assistant.service import build_lisa
+
+    settings = make_settings(tmp_path)
+    ingest_paths(
+        [settings.corpus_dir], settings, lambda: open_store(settings, Counting()), Counting()
+    )
+    saved = _saved_texts(settings.sentence_vectors_path)
+    settings.sentence_vectors_path.unlink()
+    start = Counting()
+    build_lisa(settings, start)
+    assert sorted(start.embedded) == sorted(saved)  # every sentence, once
+    assert _saved_texts(settings.sentence_vectors_path) == saved
+    again = Counting()
+    build_lisa(settings, again)
+    assert again.embedded == []
+
+
+def test_a_later_ingest_embeds_only_the_new_sentences(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import CORPUS
+
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    first = Counting()
+    ingest_paths([corpus], settings, lambda: open_store(settings, first), first)
+    before = set(_saved_texts(settings.sentence_vectors_path))
+    (corpus / "ports.md").write_text(
+        "# Ports\n\n## Harbours\n\nHarbour towns need their own skills plans. "
+        "Coastal freight depends on rail links.\n"
+    )
+    later = Counting()
+    ingest_paths([corpus], settings, lambda: open_store(settings, later), later)
+    after = set(_saved_texts(settings.sentence_vectors_path))
+    new = after - before
+    assert new and before <= after
+    assert new <= set(later.embedded)
+    assert not set(later.embedded) & before  # no saved sentence embedded again
+    (corpus / "ports.md").unlink()
+    ingest_paths([corpus], settings, lambda: open_store(settings, Counting()), Counting())
+    assert set(_saved_texts(settings.sentence_vectors_path)) == before  # the gone are dropped
