@@ -232,11 +232,12 @@ class Callbacks:
         if not upload:
             return failed("Choose a draft file first.")
         path = Path(upload)
+        owner = owner_of(request)  # the browser asking, whoever's session it names
         try:  # another browser's upload is never read here
-            self.owners.check(s.owner, path)
+            self.owners.check(owner, path)
         except ForeignFileError as exc:
             return failed(str(exc))
-        self.owners.add(path, str(s.owner), s.session_hash)  # this session now uses it
+        self.owners.add(path, str(owner), s.session_hash)  # this session now uses it
         problem = check_upload(path, DRAFT_SUFFIXES, self.settings.max_file_mb)
         if problem:
             return failed(problem)
