@@ -44,10 +44,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
     from assistant.frontends.web.app import build_app, exposure_warning, launch_kwargs
-    from assistant.frontends.web.callbacks import LisaLoader
+    from assistant.frontends.web.loader import LisaLoader
+    from assistant.frontends.web.owners import FileOwners
 
+    owners = FileOwners()  # who owns which upload and download: one registry per app
     try:
-        kwargs = launch_kwargs(settings)
+        kwargs = launch_kwargs(settings, owners)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -62,7 +64,7 @@ def main() -> int:
         return build_lisa(settings)
 
     loader = LisaLoader(build)
-    demo = build_app(loader, settings)
+    demo = build_app(loader, settings, owners)
     # Serve the page first; the model and library load straight after (requests wait).
     demo.launch(prevent_thread_lock=True, **kwargs)
     try:

@@ -19,7 +19,8 @@ from conftest import make_settings
 from test_webapp_support import FakeLisa, client, running_app
 
 from assistant.frontends.web.app import build_app, exposure_warning, launch_kwargs
-from assistant.frontends.web.callbacks import LisaLoader
+from assistant.frontends.web.loader import LisaLoader
+from assistant.frontends.web.owners import FileOwners
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:gradio_client.*")
@@ -215,16 +216,16 @@ def test_two_sessions_are_isolated(url: str, draft: Path, fake: FakeLisa) -> Non
 
 def test_launch_settings(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, max_file_mb=30)
-    kwargs = launch_kwargs(settings)
+    kwargs = launch_kwargs(settings, FileOwners())
     assert kwargs["share"] is False and kwargs["max_file_size"] == 30 * 1024 * 1024
     assert "auth" not in kwargs and kwargs["css"] and kwargs["theme"] is not None
     fonts = str(kwargs["theme"].font) + str(kwargs["theme"].font_mono)
     assert "GoogleFont" not in fonts
     with_auth = make_settings(tmp_path, auth_username="officer", auth_password="s3cret")
-    auth = launch_kwargs(with_auth)["auth"]
+    auth = launch_kwargs(with_auth, FileOwners())["auth"]
     assert auth("officer", "s3cret") and not auth("officer", "wrong")
     with pytest.raises(ValueError, match="both"):
-        launch_kwargs(make_settings(tmp_path, auth_username="officer"))
+        launch_kwargs(make_settings(tmp_path, auth_username="officer"), FileOwners())
     assert kwargs["quiet"] is True  # no "set share=True" hint at start-up
 
 
@@ -245,7 +246,7 @@ def test_loader_waits_for_lisa_and_reports_start_up_errors(tmp_path: Path) -> No
     import gradio as gr
 
     loader = LisaLoader(FakeLisa)
-    build_app(loader, make_settings(tmp_path))  # builds without waiting for the model
+    build_app(loader, make_settings(tmp_path), FileOwners())  # builds without waiting for the model
     threading.Thread(target=loader.load).start()
     assert isinstance(loader(), FakeLisa)
 
@@ -322,7 +323,7 @@ def test_the_real_login_route_is_throttled(tmp_path: Path) -> None:
 def test_removal_is_confirmed_first(tmp_path: Path) -> None:
     from assistant.frontends.web.callbacks import Callbacks
 
-    cb = Callbacks(FakeLisa(), make_settings(tmp_path))
+    cb = Callbacks(FakeLisa(), make_settings(tmp_path), FileOwners())
     shown, question, status = cb.confirm_removal("guide.md", None)
     assert shown["visible"] is True and not status
     assert "Remove guide.md from the library?" in question and "every user" in question
@@ -339,7 +340,7 @@ def test_only_named_managers_change_the_library_when_login_is_on(tmp_path: Path)
         library_managers="ana",  # as the environment gives it: comma-separated
     )
     assert settings.library_managers == ["ana"]
-    cb = Callbacks(FakeLisa(), settings)
+    cb = Callbacks(FakeLisa(), settings, FileOwners())
     ana, ben = gr.Request(username="ana"), gr.Request(username="ben")
     assert cb.can_manage(ana) and not cb.can_manage(ben) and not cb.can_manage(None)
     *_, shown, note = cb.on_load(ana)
@@ -355,13 +356,13 @@ def test_only_named_managers_change_the_library_when_login_is_on(tmp_path: Path)
             change()
     shown, question, _ = cb.confirm_removal("guide.md", ana)
     assert shown["visible"] is True and "Remove guide.md" in question
-    nobody = Callbacks(FakeLisa(), make_settings(tmp_path, auth_users={"ana": "one"}))
+    nobody = Callbacks(FakeLisa(), make_settings(tmp_path, auth_users={"ana": "one"}), FileOwners())
     assert not nobody.can_manage(ana) and "an administrator" in nobody.management_note(ana)
 
 
 def test_sign_out_shows_only_with_login(tmp_path: Path) -> None:
     def sign_out(settings: Settings) -> list[Any]:
-        demo = build_app(FakeLisa(), settings)
+        demo = build_app(FakeLisa(), settings, FileOwners())
         return [b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "sign-out"]
 
     assert sign_out(make_settings(tmp_path)) == []

@@ -81,12 +81,13 @@ def free_port() -> int:
 @contextmanager
 def running_app(lisa: Any, settings: Settings) -> Iterator[str]:
     """Launch build_app(lisa, settings) on 127.0.0.1 and a free port; yield its URL."""
-    from assistant.frontends.web.app import build_app, launch_kwargs
+    from assistant.frontends.web.app import FileOwners, build_app, launch_kwargs
 
     port = free_port()
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
-    demo = build_app(lisa, settings)
-    demo.launch(prevent_thread_lock=True, **launch_kwargs(settings))  # quiet, as app.py
+    owners = FileOwners()  # one registry per app, as app.py makes it
+    demo = build_app(lisa, settings, owners)
+    demo.launch(prevent_thread_lock=True, **launch_kwargs(settings, owners))  # as app.py
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

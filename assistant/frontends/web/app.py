@@ -1,6 +1,6 @@
 """The Gradio web app: Ask, Critique, Library and About tabs.
 
-``build_app(lisa, settings)`` returns a ``gr.Blocks``; nothing happens on
+``build_app(lisa, settings, owners)`` returns a ``gr.Blocks``; nothing happens on
 import. Callbacks call into ``Lisa`` and format with the pure helpers in
 ``webapp_format``. Everything one officer does (conversation, uploaded draft,
 critique report, report files) lives in that session's ``gr.State`` and its
@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.documents.model import SUPPORTED_SUFFIXES
-from assistant.frontends.web.callbacks import Callbacks, LisaLoader
+from assistant.frontends.web.callbacks import Callbacks
 from assistant.frontends.web.format import DRAFT_SUFFIXES, message_html, size_limit
+from assistant.frontends.web.guard import OwnerGuard
+from assistant.frontends.web.loader import LisaLoader
 from assistant.frontends.web.login import MESSAGE as LOGIN_MESSAGE
 from assistant.frontends.web.login import LoginThrottle
-from assistant.frontends.web.session import delete_session
+from assistant.frontends.web.owners import FileOwners
 from assistant.frontends.web.style import CSS, HEAD, make_theme
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.service import Lisa
 
-__all__ = ["LisaLoader", "build_app", "launch_kwargs"]
+__all__ = ["FileOwners", "LisaLoader", "build_app", "launch_kwargs"]
 
 
 CONCURRENCY = 4  # officers served at once; queued beyond that
@@ -40,9 +42,15 @@ EXAMPLES = [
 STARTING = "LISA is starting: loading the embedding model and the guidance library…"
 
 
-def launch_kwargs(settings: Settings) -> dict[str, Any]:
-    """Arguments for ``demo.launch`` shared by app.py, the tests and the benchmark."""
+def launch_kwargs(settings: Settings, owners: FileOwners) -> dict[str, Any]:
+    """Arguments for ``demo.launch`` shared by app.py, the tests and the benchmark.
+
+    ``owners`` is the registry given to ``build_app``: the guard middleware on Gradio's
+    own app serves each browser only its own files (see guard.py)."""
+    from starlette.middleware import Middleware
+
     kwargs: dict[str, Any] = {
+        "app_kwargs": {"middleware": [Middleware(OwnerGuard, owners=owners)]},
         "server_name": settings.host,
         "server_port": settings.port,
         "share": False,
@@ -84,9 +92,10 @@ def exposure_warning(settings: Settings) -> str | None:
     )
 
 
-def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
-    """The web app around a ready ``Lisa`` (or a ``LisaLoader`` still loading one)."""
-    cb = Callbacks(lisa, settings)
+def build_app(lisa: Lisa | LisaLoader, settings: Settings, owners: FileOwners) -> gr.Blocks:
+    """The web app around a ready ``Lisa`` (or a ``LisaLoader`` still loading one);
+    ``owners`` is the app's file registry, also given to ``launch_kwargs``."""
+    cb = Callbacks(lisa, settings, owners)
 
     # --- layout ---------------------------------------------------------------
     with gr.Blocks(
@@ -94,7 +103,7 @@ def build_app(lisa: Lisa | LisaLoader, settings: Settings) -> gr.Blocks:
         analytics_enabled=False,
         delete_cache=(1800, 4 * 3600),
     ) as demo:
-        state = gr.State(None, time_to_live=SESSION_TTL_S, delete_callback=delete_session)
+        state = gr.State(None, time_to_live=SESSION_TTL_S, delete_callback=cb.end_session)
         gr.HTML(
             '<a class="lisa-skip" href="#lisa-main">Skip to main content</a>'
             '<header class="lisa-header"><h1>LISA</h1><p>Local Industrial Strategy '

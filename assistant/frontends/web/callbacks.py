@@ -7,7 +7,6 @@ it, so one officer's conversation, draft and report never reach another's.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,7 +40,9 @@ from assistant.frontends.web.format_library import (
     library_table_html,
     stats_markdown,
 )
-from assistant.frontends.web.session import DraftIndex, Session, SessionFiles
+from assistant.frontends.web.loader import LisaLoader, ingest_progress
+from assistant.frontends.web.owners import FileOwners, ForeignFileError, owner_of
+from assistant.frontends.web.session import DraftIndex, Session, SessionFiles, delete_session
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -53,65 +54,21 @@ REPORT_FORMATS = ("docx", "html", "md", "json")
 CONVERSATION_FORMATS = ("docx", "md")
 
 
-class LisaLoader:
-    """Builds ``Lisa`` once, so the page can be served while the model loads."""
-
-    def __init__(self, build: Callable[[], Lisa], timeout_s: float = 300.0) -> None:
-        self._build = build
-        self._timeout_s = timeout_s
-        self._ready = threading.Event()
-        self._lisa: Any = None
-        self._error: BaseException | None = None
-
-    def load(self) -> Lisa:
-        try:
-            self._lisa = self._build()
-        except BaseException as exc:
-            self._error = exc
-            raise
-        finally:
-            self._ready.set()
-        return self._lisa
-
-    def __call__(self) -> Lisa:
-        if not self._ready.wait(self._timeout_s):
-            raise gr.Error("LISA is still starting; try again in a minute.")
-        if self._error is not None:
-            raise gr.Error(f"LISA could not start: {self._error}")
-        return self._lisa
-
-
-def ingest_progress(progress: Any) -> Callable[[int], Callable[[int], None]]:
-    """Adapt ingest's progress factory (total, then ticks) to ``gr.Progress``."""
-
-    def factory(total: int) -> Callable[[int], None]:
-        done = 0
-
-        def tick(n: int) -> None:
-            nonlocal done
-            done += n
-            progress(
-                done / max(total, 1), desc=f"Reading the document ({done} of {total} extracts)"
-            )
-
-        return tick
-
-    return factory
-
-
 class Callbacks:
     """The app's event handlers around one ``Lisa`` (or a loader still building it)."""
 
-    def __init__(self, lisa: Lisa | LisaLoader, settings: Settings) -> None:
+    def __init__(self, lisa: Lisa | LisaLoader, settings: Settings, owners: FileOwners) -> None:
         self.lisa: Callable[[], Lisa] = lisa if isinstance(lisa, LisaLoader) else (lambda: lisa)
         self.settings = settings
         self.files = SessionFiles()
+        self.owners = owners  # which browser owns which upload and download (guard.py)
 
     def session_of(self, value: Any, request: gr.Request | None) -> Session:
-        if isinstance(value, Session):
-            return value
-        session_hash = request.session_hash if request is not None else None
-        return Session(session_hash=session_hash or uuid.uuid4().hex)
+        if not isinstance(value, Session):
+            session_hash = request.session_hash if request is not None else None
+            value = Session(session_hash=session_hash or uuid.uuid4().hex)
+        value.owner = value.owner or owner_of(request)  # the browser, for the clean-up
+        return value
 
     # --- page load, About, Library ---------------------------------------------
     def page_status(self) -> tuple[str, str]:
@@ -275,6 +232,12 @@ class Callbacks:
         if not upload:
             return failed("Choose a draft file first.")
         path = Path(upload)
+        owner = owner_of(request)  # the browser asking, whoever's session it names
+        try:  # another browser's upload is never read here
+            self.owners.check(owner, path)
+        except ForeignFileError as exc:
+            return failed(str(exc))
+        self.owners.add(path, str(owner), s.session_hash)  # this session now uses it
         problem = check_upload(path, DRAFT_SUFFIXES, self.settings.max_file_mb)
         if problem:
             return failed(problem)
@@ -389,7 +352,11 @@ class Callbacks:
                 self.page_status()[0],
             )
         path = Path(upload)
-        problem = check_upload(path, SUPPORTED_SUFFIXES, self.settings.max_file_mb)
+        try:  # another browser's upload never joins the library
+            self.owners.check(owner_of(request), path)
+            problem = check_upload(path, SUPPORTED_SUFFIXES, self.settings.max_file_mb)
+        except ForeignFileError as exc:
+            problem = str(exc)
         if problem:
             return (message_html(problem, "error"), *self.library_view(), self.page_status()[0])
         progress(0.0, desc=f"Adding {path.name}")
@@ -425,3 +392,10 @@ class Callbacks:
 
     def on_unload(self, request: gr.Request) -> None:
         self.files.remove(request.session_hash)
+        self.owners.end_session(request.session_hash, owner_of(request))
+
+    def end_session(self, value: Any) -> None:
+        """``gr.State`` delete callback: the session's folder and its files' ownership."""
+        delete_session(value)
+        if isinstance(value, Session):
+            self.owners.end_session(value.session_hash, value.owner)

@@ -116,6 +116,7 @@ class Session:
     """Everything one officer's browser session holds."""
 
     session_hash: str = ""
+    owner: str | None = None  # the browser (owners.owner_of), whose files it may use
     folder: Path | None = None
     # Ask tab
     messages: list[dict[str, str]] = field(default_factory=list)  # what the Chatbot shows
