@@ -67,7 +67,7 @@ def save_keywords(settings: Settings, index: KeywordIndex, chunks: Sequence[Chun
     """Save ``index`` (built from ``chunks``, in that order) with its record. The caller
     holds the writer lock."""
     if index.size != len(chunks):
-        raise ValueError(f"an index of {index.size} chunks cannot be saved for {len(chunks)}")
+        raise KeywordIndexError(f"an index of {index.size} chunks is not one of {len(chunks)}")
     folder = settings.keyword_index_dir
     fresh = folder.with_name(f".{folder.name}.{os.getpid()}.new")
     if fresh.exists():  # left by a save cut off in a process with this id

@@ -42,8 +42,8 @@ class SentenceVectors:
 
     def add(self, sentences: Sequence[str]) -> None:
         """Embed the sentences not seen before, in batches of similar length (a batch is
-        padded to its longest sentence: about 3× the sentences a second of batches in
-        document order)."""
+        padded to its longest sentence; on the 10k-chunk benchmark library about a third
+        more sentences a second than batches in document order)."""
         with self._lock:
             todo = sorted(
                 {s for s in sentences if s not in self._vectors}, key=lambda s: (len(s), s)
