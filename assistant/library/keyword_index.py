@@ -20,8 +20,6 @@ import json
 import logging
 import math
 import re
-import sys
-import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib.metadata import version
@@ -78,29 +76,13 @@ def chunk_texts(chunks: Sequence[Chunk]) -> list[str]:
     return [c.embedding_text() for c in chunks]
 
 
-_IMPORT = threading.Lock()
-
-
 def _bm25s() -> Any:
-    """bm25s, imported on first use.
+    """bm25s, imported on first use (it is only needed once a library is loaded). bm25s
+    sets its own logger to DEBUG, which would print its build messages through LISA's
+    log: it is set back to warnings."""
+    import bm25s
 
-    bm25s imports scipy.sparse when it can, for a matrix builder LISA does not use
-    (``csc_backend="numpy"``): that is 0.2–0.6 s of every cold ask on a slow laptop. So
-    scipy.sparse is held back while bm25s is first imported (bm25s records it as absent,
-    as on a machine without scipy; an ``import scipy.sparse`` afterwards works as usual).
-    bm25s also sets its own logger to DEBUG, which would print its build messages through
-    LISA's log: it is set back to warnings."""
-    with _IMPORT:
-        if "bm25s" not in sys.modules and "scipy.sparse" not in sys.modules:
-            sys.modules["scipy.sparse"] = None  # type: ignore[assignment]
-            try:
-                import bm25s
-            finally:
-                if "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"] is None:
-                    del sys.modules["scipy.sparse"]
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     return bm25s
 
 

@@ -166,26 +166,3 @@ def test_a_folder_that_is_not_an_index_is_refused(tmp_path: Path) -> None:
     (tmp_path / "k" / "vocab.index.json").write_text("{broken", encoding="utf-8")
     with pytest.raises(KeywordIndexError):
         KeywordIndex.load(tmp_path / "k")
-
-
-def test_bm25s_is_imported_without_scipy_and_scipy_still_imports_after(tmp_path: Path) -> None:
-    """bm25s would import scipy.sparse (a cold ask's slowest import) for a builder LISA
-    does not use; it is held back, and nothing else is kept from importing it later."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        f"sys.path.insert(0, {str(CORPUS.parent)!r})\n"
-        "from assistant.library.keyword_index import KeywordIndex\n"
-        "index = KeywordIndex(['rural areas and towns', 'coastal towns', 'skills'])\n"
-        "assert index.search('rural towns', 2)[0][0] == 0\n"
-        "print('SCIPY', 'scipy.sparse' in sys.modules)\n"
-        "import scipy.sparse\n"
-        "print('LATER', scipy.sparse.csr_matrix((2, 2)).shape)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert "SCIPY False" in done.stdout and "LATER (2, 2)" in done.stdout
