@@ -255,6 +255,14 @@ def axe_findings(tab: Any) -> list[str]:
     """axe-core's serious and moderate findings on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Gradio dims an output (.pending, opacity 0.2) until its update lands; the table can
+    # appear a frame before the chart beside it is undimmed, and axe would then measure
+    # the dimmed colours. Measure the page once nothing is pending or fading.
+    tab.wait_for_function(
+        """() => !document.querySelector('.pending')
+            && document.getAnimations().every((a) => a.playState !== 'running'
+                || a.effect?.getComputedTiming().iterations === Infinity)"""
+    )
     options = {
         "resultTypes": ["violations"],
         "rules": {"label-content-name-mismatch": {"enabled": True}},  # off by default
