@@ -127,7 +127,8 @@ def load_document(
         raise DocumentError(source, "no readable text in the file")
     _check_chars(sum(len(b.text) for b in blocks), source, limits)
     metadata = read_sidecar(path)
-    title = metadata.get("title") or embedded or _first_heading(blocks) or path.stem
+    explicit = suffix in (".md", ".markdown", ".html", ".htm", ".docx")
+    title = metadata.get("title") or embedded or _first_heading(blocks, explicit) or path.stem
     return Document(source, title, tuple(blocks), metadata, pages_without_text=blank)
 
 
@@ -152,8 +153,16 @@ def _decode_text(data: bytes, source: str) -> str:
     return text
 
 
-def _first_heading(blocks: list[Block]) -> str | None:
-    """The first top-level heading; failing that, the first heading of any level."""
-    headings = [b for b in blocks if b.kind == "heading"]
+def _first_heading(blocks: list[Block], explicit_levels: bool) -> str | None:
+    """The document's title from its headings.
+
+    Where the format marks heading levels (Markdown, HTML, Word) it is the first top-level
+    heading. Plain text and PDF only have levels guessed from numbering ("1. Introduction"
+    reads as level 1, a title line as level 2), so there a document that opens with a
+    heading line is titled by that line; failing that, the first top-level heading."""
+    body = [b for b in blocks if not b.hidden and b.text.strip()]
+    if not explicit_levels and body and body[0].kind == "heading":
+        return body[0].text
+    headings = [b for b in body if b.kind == "heading"]
     top = min((b.level for b in headings), default=None)
     return next((b.text for b in headings if b.level == top), None)

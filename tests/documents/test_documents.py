@@ -254,3 +254,25 @@ def test_a_renamed_macro_or_excel_file_says_what_it_is(tmp_path: Path) -> None:
     xlsx = _rezip(original, tmp_path / "sheet.docx", {"[Content_Types].xml": sheet.encode()})
     with pytest.raises(DocumentError, match="an Excel workbook"):
         load_document(xlsx, 10**7)
+
+
+def test_a_plain_text_or_pdf_draft_is_titled_by_its_opening_line_not_a_numbered_chapter(
+    tmp_path: Path,
+) -> None:
+    opening = "Saltmarsh Coast Local Industrial Strategy"
+    body = [
+        opening,
+        "Draft for the board.",
+        "1. INTRODUCTION",
+        "This strategy sets out how the coast will grow.",
+        "2. EVIDENCE",
+        "Employment rose by 3% between 2019 and 2023.",
+    ]
+    text_file = tmp_path / "draft.txt"
+    text_file.write_text("\n\n".join(body), encoding="utf-8")
+    assert load_document(text_file, MB).title == opening
+    pdf_file = make_pdf(tmp_path / "draft.pdf", [body])
+    assert load_document(pdf_file, MB).title == opening  # no metadata title: the first line
+    starts_with_text = tmp_path / "notes.txt"
+    starts_with_text.write_text("\n\n".join(body[1:]), encoding="utf-8")
+    assert load_document(starts_with_text, MB).title == "1. INTRODUCTION"  # first top level
