@@ -89,6 +89,30 @@ def chunk_document(
     return chunks
 
 
+_NOT_WORDS = re.compile(r"[^a-z]+")
+
+
+def near_duplicate_key(text: str) -> str:
+    """The text's letters only, lower-cased: pages that differ only in numbers, dates,
+    punctuation or spacing (repeated minutes, a form printed per page) share a key."""
+    return _NOT_WORDS.sub(" ", text.lower()).strip()
+
+
+def collapse_near_duplicates(chunks: list[Chunk]) -> tuple[list[Chunk], int]:
+    """Keep the first of each run of near-duplicate chunks (same ``near_duplicate_key``):
+    copies add nothing to an answer, crowd the real passage out of the top k and degrade
+    the approximate index. Returns the chunks kept and how many were collapsed."""
+    seen: set[str] = set()
+    kept: list[Chunk] = []
+    for chunk in chunks:
+        key = near_duplicate_key(chunk.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(chunk)
+    return kept, len(chunks) - len(kept)
+
+
 _Piece = tuple[tuple[str, ...], str, str, int | None]  # section path, kind, text, page
 
 

@@ -19,14 +19,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from assistant.documents.chunking import Chunk, chunk_document
+from assistant.documents.chunking import Chunk, chunk_document, collapse_near_duplicates
 from assistant.documents.loading import is_document_file, load_document
 from assistant.documents.model import DocumentError, Limits
 from assistant.library.embeddings import LisaEmbeddings, file_sha256
 from assistant.library.keyword_files import save_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
-from assistant.library.store import GuidanceStore, Manifest, library_digest, writer_lock
+from assistant.library.store import (
+    GuidanceStore,
+    Manifest,
+    SelfRetrieval,
+    library_digest,
+    writer_lock,
+)
 from assistant.settings import Settings
 
 # Bump when parsing or chunking changes what a file turns into: every file is re-chunked.
@@ -41,6 +47,7 @@ class FileResult:
     status: FileStatus
     chunks: int = 0
     reason: str | None = None
+    collapsed: int = 0  # near-duplicate chunks kept once (chunking.collapse_near_duplicates)
 
 
 @dataclass
@@ -50,6 +57,7 @@ class IngestReport:
     seconds: float = 0.0
     dry_run: bool = False
     total_chunks: int = 0
+    health: SelfRetrieval | None = None  # the self-retrieval check after the write
 
     @property
     def ok(self) -> bool:
@@ -138,10 +146,22 @@ def ingest_paths(
         return report
     with writer_lock(settings):
         store = open_store()
-        _apply(plan, removed, store, manifest, settings, embeddings, report, progress)
+        if rebuild:  # written into a fresh collection, then swapped in: never half a library
+            fresh, rebuilt = store.fresh_sibling(), Manifest()
+            _apply(plan, [], fresh, rebuilt, settings, embeddings, report, progress, None)
+            store = store.swap_in(fresh)
+            rebuilt.save(settings.manifest_path)
+            report.files.extend(FileResult(s, "removed") for s in removed)
+        else:
+            path = settings.manifest_path
+            _apply(plan, removed, store, manifest, settings, embeddings, report, progress, path)
         report.total_chunks = save_library_indexes(settings, store, embeddings)
+        report.health = store.self_retrieval(HEALTH_SAMPLE, settings.exact_search_max_chunks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+HEALTH_SAMPLE = 2000  # chunks searched for by their own vector after every ingest
 
 
 def save_library_indexes(
@@ -171,8 +191,13 @@ def _apply(
     embeddings: LisaEmbeddings,
     report: IngestReport,
     progress: ProgressFactory | None,
+    manifest_path: Path | None,
 ) -> None:
+    """Write the planned files into ``store``; with a ``manifest_path`` the manifest is saved
+    after every file (an ingest cut off keeps what it finished), without it the caller saves
+    it once (a rebuild, swapped in whole)."""
     parsed: list[_Parsed] = []
+    collapsed: dict[str, int] = {}
     for source, path, digest in plan:
         try:
             doc = load_document(
@@ -181,7 +206,9 @@ def _apply(
         except DocumentError as exc:
             report.files.append(FileResult(source, "failed", reason=exc.reason))
             continue
-        chunks = chunk_document(doc, settings.chunk_words, embeddings.count_tokens)
+        chunks, collapsed[source] = collapse_near_duplicates(
+            chunk_document(doc, settings.chunk_words, embeddings.count_tokens)
+        )
         status: FileStatus = "updated" if source in manifest.files else "added"
         parsed.append((source, digest, chunks, {**doc.metadata, "title": doc.title}, status))
     tick = progress(sum(len(p[2]) for p in parsed)) if progress else None
@@ -194,12 +221,17 @@ def _apply(
         for source, digest, chunks, meta, status in group:
             mine = vectors[offset : offset + len(chunks)]
             offset += len(chunks)
-            _replace_file(store, manifest, settings, report, source, digest, chunks, meta, mine)
-            report.files.append(FileResult(source, status, len(chunks)))
+            _replace_file(
+                store, manifest, manifest_path, report, source, digest, chunks, meta, mine
+            )
+            report.files.append(
+                FileResult(source, status, len(chunks), collapsed=collapsed[source])
+            )
     for source in removed:
         store.delete(store.ids_for_source(source))
         manifest.files.pop(source, None)
-        manifest.save(settings.manifest_path)
+        if manifest_path is not None:
+            manifest.save(manifest_path)
         report.files.append(FileResult(source, "removed"))
 
 
@@ -239,7 +271,7 @@ def embed_sorted(
 def _replace_file(
     store: GuidanceStore,
     manifest: Manifest,
-    settings: Settings,
+    manifest_path: Path | None,
     report: IngestReport,
     source: str,
     digest: str,
@@ -259,5 +291,6 @@ def _replace_file(
         "metadata": meta,
         "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    manifest.save(settings.manifest_path)
+    if manifest_path is not None:
+        manifest.save(manifest_path)
     report.chunks_embedded += len(chunks)

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -24,6 +25,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.documents.chunking import SECTION_SEP, Chunk
 from assistant.errors import LisaError
 from assistant.settings import Settings
+from assistant.vectors import unit_rows
 
 MANIFEST_VERSION = 1
 
@@ -108,18 +110,47 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+# The approximate index serves libraries over ``exact_search_max_chunks``. Chroma's defaults
+# (M 16, ef 100) lost up to 1% of chunks to their own vectors after deletes and near-duplicates;
+# twice the links and a wider search (recall over speed: a question costs one query) are set
+# when a collection is made. They apply to collections made from now on, so to every rebuild.
+HNSW = {"hnsw:space": "cosine", "hnsw:M": 32, "hnsw:construction_ef": 200, "hnsw:search_ef": 200}
+REBUILD_SUFFIX = "-rebuild"  # a rebuild is written here, then swapped in
+RETIRED_SUFFIX = "-retired"  # the collection a swap replaced, until it is deleted
+
+
 class GuidanceStore:
     """A Chroma collection of guidance chunks (cosine space)."""
 
     def __init__(self, client: Any, collection: str, embeddings: Embeddings) -> None:
         self.client = client
         self.collection = collection
+        self.embeddings = embeddings
         self.vectorstore = Chroma(
             collection_name=collection,
             embedding_function=embeddings,
             client=client,
-            collection_metadata={"hnsw:space": "cosine"},
+            collection_metadata=dict(HNSW),
         )
+
+    def fresh_sibling(self) -> GuidanceStore:
+        """An empty collection beside this one for a rebuild (a rebuild cut off before
+        is dropped first); ``swap_in`` makes it the library."""
+        _drop(self.client, self.collection + REBUILD_SUFFIX)
+        return GuidanceStore(self.client, self.collection + REBUILD_SUFFIX, self.embeddings)
+
+    def swap_in(self, rebuilt: GuidanceStore) -> GuidanceStore:
+        """Make ``rebuilt`` this library under this name and drop the old collection.
+
+        Two renames: the live collection is retired, then the rebuilt one takes its name.
+        A crash between them leaves no live collection and ``recover_swap`` (run whenever
+        a store is opened) puts the retired one back, so a reader never finds the library
+        empty for longer than a rename and never finds it half written."""
+        _drop(self.client, self.collection + RETIRED_SUFFIX)
+        self.client.get_collection(self.collection).modify(name=self.collection + RETIRED_SUFFIX)
+        self.client.get_collection(rebuilt.collection).modify(name=self.collection)
+        _drop(self.client, self.collection + RETIRED_SUFFIX)
+        return GuidanceStore(self.client, self.collection, self.embeddings)
 
     def count(self) -> int:
         return int(self.vectorstore._collection.count())
@@ -219,6 +250,67 @@ class GuidanceStore:
         distances = (result.get("distances") or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
+    def self_retrieval(self, sample: int, exact_max: int, k: int = 3) -> SelfRetrieval:
+        """Search with up to ``sample`` chunks' own vectors (evenly spread over the library)
+        the way the retriever will: exactly over the stored vectors while the library has
+        ``exact_max`` chunks or fewer, else through Chroma's index. A chunk counts as found
+        when it is among the ``k`` nearest or ties the k-th (identical vectors)."""
+        stored = self.vectors()
+        ids = sorted(stored)
+        if not ids:
+            return SelfRetrieval(0, 0, "exact", ())
+        step = max(1, len(ids) // max(sample, 1))
+        probe = ids[::step][:sample]
+        queries = np.asarray([stored[i] for i in probe], dtype=np.float32)
+        exact = len(ids) <= exact_max
+        missed: list[str] = []
+        if exact:
+            matrix = unit_rows(np.asarray([stored[i] for i in ids], dtype=np.float32))
+            own = {i: n for n, i in enumerate(ids)}
+            for start in range(0, len(probe), 256):
+                block = unit_rows(queries[start : start + 256]) @ matrix.T
+                for row, chunk_id in zip(block, probe[start : start + 256], strict=True):
+                    kth = np.partition(-row, min(k, len(row)) - 1)[min(k, len(row)) - 1]
+                    if -row[own[chunk_id]] > kth + 1e-5:
+                        missed.append(chunk_id)
+        else:
+            for start in range(0, len(probe), 256):
+                chunk = probe[start : start + 256]
+                result = self.vectorstore._collection.query(
+                    query_embeddings=queries[start : start + 256],
+                    n_results=k,
+                    include=["distances"],
+                )
+                for chunk_id, found, distances in zip(
+                    chunk, result["ids"], result.get("distances") or [], strict=True
+                ):
+                    if chunk_id not in found and max(distances) > 1e-5:
+                        missed.append(chunk_id)
+        return SelfRetrieval(len(probe), len(ids), "exact" if exact else "hnsw", tuple(missed))
+
+
+@dataclass(frozen=True)
+class SelfRetrieval:
+    """How many sampled chunks were found by their own vector, and which were not."""
+
+    checked: int
+    library: int
+    path: Literal["exact", "hnsw"]
+    missed: tuple[str, ...]
+
+
+def _drop(client: Any, name: str) -> None:
+    if name in {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}:
+        client.delete_collection(name)
+
+
+def recover_swap(client: Any, collection: str) -> None:
+    """Finish a swap a crash cut short: with no live collection but a retired one, the
+    retired one is the library again (its manifest was never replaced)."""
+    names = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+    if collection not in names and collection + RETIRED_SUFFIX in names:
+        client.get_collection(collection + RETIRED_SUFFIX).modify(name=collection)
+
 
 def library_digest(chunks: Sequence[Chunk]) -> str:
     """sha256 of the chunks' ids and indexed texts, in order: what a saved index or saved
@@ -230,7 +322,9 @@ def library_digest(chunks: Sequence[Chunk]) -> str:
 
 
 def open_store(settings: Settings, embeddings: Embeddings) -> GuidanceStore:
-    return GuidanceStore(make_client(settings), settings.collection, embeddings)
+    client = make_client(settings)
+    recover_swap(client, settings.collection)
+    return GuidanceStore(client, settings.collection, embeddings)
 
 
 @dataclass

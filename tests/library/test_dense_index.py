@@ -68,7 +68,7 @@ def test_every_chunk_is_found_by_its_own_vector_through_edits_and_rebuilds(
     corpus = tmp_path / "corpus"
     settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=60)
     embedder = HashEmbedder(dimension=64)
-    _write_library(corpus, files=60, sections=15, seed=1)
+    _write_library(corpus, files=60, sections=17, seed=1)
     _near_duplicates(corpus, pages=100)
 
     def ingest(**kwargs: object) -> None:
@@ -80,6 +80,9 @@ def test_every_chunk_is_found_by_its_own_vector_through_edits_and_rebuilds(
             **kwargs,  # type: ignore[arg-type]
         )
         assert report.ok
+        # ingest's own check searched for every chunk (fewer than its sample) and found each
+        assert report.health is not None and report.health.path == "exact"
+        assert report.health.checked == report.total_chunks and report.health.missed == ()
 
     ingest()
     missed, total = _misses(settings, embedder, exact_max=settings.exact_search_max_chunks)
@@ -112,3 +115,30 @@ def test_the_exact_search_ranks_like_a_plain_matrix_product(tmp_path: Path) -> N
     approximate = HybridRetriever(store, embedder, ALWAYS, exact_max=0)
     assert approximate.matrix is None
     assert approximate.dense("", 5, query)[0][0].id == got[0][0].id
+
+
+def test_near_duplicate_pages_are_kept_once_and_ingest_says_so(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=60)
+    embedder = HashEmbedder(dimension=64)
+    _write_library(corpus, files=2, sections=4, seed=4)
+    _near_duplicates(corpus, pages=50)  # differ only in their numbers
+    report = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
+    by_source = {f.source: f for f in report.files}
+    assert by_source["minutes.md"].chunks == 1 and by_source["minutes.md"].collapsed == 49
+    assert by_source["paper_000.md"].collapsed == 0
+    assert open_store(settings, embedder).count() == report.total_chunks
+
+
+def test_a_self_retrieval_check_through_the_approximate_index_is_reported(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=60, exact_search_max_chunks=0)
+    embedder = HashEmbedder(dimension=64)
+    _write_library(corpus, files=10, sections=10, seed=5)
+    report = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
+    assert report.health is not None and report.health.path == "hnsw"
+    assert report.health.checked == report.total_chunks == 100
+    # the approximate index's own behaviour is reported, with the chunk ids it missed
+    assert set(report.health.missed) <= set(open_store(settings, embedder).vectors())

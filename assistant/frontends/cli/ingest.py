@@ -58,4 +58,21 @@ def run_ingest(
             f"{report.total_chunks} in the library ({report.seconds:.1f} s)",
             file=sys.stderr,
         )
+        collapsed = sum(f.collapsed for f in report.files)
+        if collapsed:
+            print(f"{collapsed} near-duplicate passages kept once", file=sys.stderr)
+    health = report.health
+    if health is not None and health.missed:
+        print(
+            f"warning: {len(health.missed)} of {health.checked} passages checked were not "
+            f"found by a search with their own vector ({health.path} search); answers may "
+            "miss them: run ingest again with --rebuild",
+            file=sys.stderr,
+        )
+    elif health is not None and not quiet:
+        print(
+            f"self-retrieval check: {health.checked} of {health.checked} passages checked "
+            f"found by their own vector ({health.path} search, {health.library} in all)",
+            file=sys.stderr,
+        )
     return report, 0 if report.ok else 1
