@@ -82,3 +82,14 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_server
         [settings.corpus_dir], settings, lambda: open_store(settings, embedder), embedder
     )
     assert again.chunks_embedded == 0 and store.count() == report.total_chunks
+    rebuilt = ingest_paths(
+        [settings.corpus_dir],
+        settings,
+        lambda: open_store(settings, embedder),
+        embedder,
+        rebuild=True,
+    )  # written into a fresh collection on the server and swapped in by renaming
+    assert rebuilt.ok and rebuilt.health is not None and rebuilt.health.missed == ()
+    fresh = open_store(settings, embedder)
+    assert fresh.count() == report.total_chunks
+    assert {c.name for c in fresh.client.list_collections()} == {settings.collection}
