@@ -54,13 +54,15 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word.lower()))
 
 
+def _parts(token: str) -> list[str]:
+    """One raw token as words: possessive or contraction removed, split at hyphens."""
+    word = _CONTRACTION.sub("", token).strip("'’-")
+    return [part for part in word.split("-") if part]
+
+
 def words(text: str) -> list[str]:
     """Lower-case words with possessives and contractions removed."""
-    out: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        word = _CONTRACTION.sub("", word).strip("'’-")
-        out.extend(part for part in word.split("-") if part)
-    return out
+    return [part for token in _WORD.findall(text.lower()) for part in _parts(token)]
 
 
 def topic_words(text: str, framing: Iterable[str] = ()) -> set[str]:
@@ -73,7 +75,10 @@ class LibraryLexicon:
     """The set of stems the library's text uses."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self.stems = frozenset(stem(w) for text in texts for w in words(text))
+        # the distinct raw tokens first (one pass of the pattern over all the text), so each
+        # is cleaned and stemmed once: a large library repeats its words millions of times
+        tokens = set(_WORD.findall("\n".join(texts).lower()))
+        self.stems = frozenset(stem(part) for token in tokens for part in _parts(token))
 
     def __contains__(self, term: str) -> bool:
         return term in self.stems

@@ -28,3 +28,17 @@ def test_reading_them_does_not_import_scikit_learn() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+def test_the_library_lexicon_holds_the_stem_of_every_word_of_every_text() -> None:
+    from assistant.library.lexicon import LibraryLexicon, stem, words
+
+    texts = [
+        "The LEP's co-design panels met in 2019; 15.8% agreed.",
+        "Isn't rural-proofing agreed with government?",
+        "agreeing\nAGREED",
+    ]
+    lexicon = LibraryLexicon(texts)
+    assert lexicon.stems == {stem(w) for text in texts for w in words(text)}
+    assert {"agre", "rural", "proof", "lep", "2019", "15.8%"} <= lexicon.stems
+    assert "co-design" not in lexicon and "lep's" not in lexicon
