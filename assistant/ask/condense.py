@@ -37,13 +37,51 @@ _POINTS_BACK = re.compile(
 # ...except the "it" of extraposition, which refers to nothing: "what does it take to …",
 # "is it possible to …", "it is worth noting that …".
 _DUMMY_IT = re.compile(
-    r"\b(?:does|did|do|would|will)\s+it\s+(?:take|cost|matter)\b|\bit\s+(?:takes?|took|costs?)\b"
+    r"\b(?:does|did|do|would|will)\s+it\s+(?:take|cost|matter)\b"
+    r"|(?<!\bon\s)(?<!\bin\s)(?<!\bof\s)(?<!\bfor\s)\bit\s+(?:takes?|took|costs?)\b"
     r"|\b(?:is|was|isn't|wasn't)\s+it\s+\w+\s+(?:to|that|for|if|whether)\b"
     r"|\bit(?:\s+is|\s+was|'s)\s+\w+(?:\s+\w+)?\s+(?:to|that|for|if|whether)\b",
     re.IGNORECASE,
 )
-# "one" standing for a thing named before: "can a company be one?", "an example of one".
-_ONE = re.compile(r"\b(be|as|of|is|are|an?|each|which|that|this)\s+ones?\b(?!\s+of\b)", re.I)
+# "one" standing for a thing named before: "can a company be one?", "an example of one",
+# "why the rural proofing one?", "of the most ambitious one".
+_ONE = re.compile(
+    r"\b(be|as|of|is|are|an?|each|which|that|this|the)\s+(?:[\w'-]+\s+){0,3}?ones?\b"
+    r"(?!\s+of\b)",
+    re.I,
+)
+# A demonstrative before a noun points at something said before: "that estimate", "those
+# institutions", "this table". "that" is only demonstrative after a verb or preposition
+# ("where does that estimate come from?"); after a noun or a verb of saying it starts a
+# clause ("the areas that are…", "says that…"), so only those positions count.
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:this|these|those)\s+(?!is\b|are\b|was\b|were\b)[a-z]"
+    r"|\b(?:is|was|are|were|of|for|about|in|on|with|from|behind|does|do|did|has|have|and)"
+    r"\s+that\s+(?!is\b|are\b|was\b|were\b|the\b|an?\b|it\b|they\b|we\b|you\b)[a-z]"
+    r"|\bthat\s+(?!is\b|are\b|was\b|were\b)[a-z]+\s*[?.!]*\s*$",  # "who chairs that panel?"
+    re.IGNORECASE,
+)
+# "there" as a place named before ("why are costs higher there?"), not "is there …".
+_THERE = re.compile(
+    r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbe\s)\bthere\b"
+    r"(?!\s+(?:is|are|was|were|be|been|any|a|an)\b)",
+    re.IGNORECASE,
+)
+# A closing "then" carries on from the answer ("what's the Scottish equivalent then?"), and
+# a closing "that" is the thing just said ("which LEPs are doing that already?").
+_CLOSING = re.compile(
+    r"\b(?:then|that(?:\s+(?:already|yet|now|too|either|again|exactly|specifically|then))?)"
+    r"\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = re.compile(
+    r"^\s*(?:what|which|who|whom|whose|how|why|when|where|is|are|was|were|does|do|did|can|"
+    r"could|should|would|will|has|have|for|and|but|so)\b",
+    re.IGNORECASE,
+)
+# A topic put first and then asked about: "Commissioning Academy: who runs it?",
+# "Rural proofing — what's it for?". Its pronouns refer to that topic, not the last turn.
+_FRONTED = re.compile(r"^\s*([^:?!.—–]{2,60}?)\s*(?::|\s[—–-]\s|—|–)\s*\S")
 # Words of a question that ask rather than name a topic.
 _ASKING = frozenset(
     "what which who whom whose when where why how does do did is are can could should would "
@@ -65,16 +103,34 @@ def own_topic(question: str) -> list[str]:
 
 
 def depends_on_previous(question: str) -> bool:
-    """A follow-up with no topic of its own: it continues ("and for …?"), it uses a personal
-    pronoun for something said before ("who is on its board?"), it points back with too
-    little topic of its own ("why is that?", "can a company be one?"), or it names no topic
-    at all."""
+    """A follow-up with no topic of its own: it continues ("and for …?", "… then?"), it
+    uses a personal pronoun, a demonstrative or "there" for something said before ("who is
+    on its board?", "where does that estimate come from?", "why is it dearer there?"), it
+    points back with too little topic of its own ("why is that?", "can a company be one?"),
+    or it names no topic at all. A question that puts its topic first ("Rural proofing —
+    what's it for?") stands on its own."""
     topic = own_topic(question)
-    if _CONTINUES.search(question) or _ONE.search(question) or not topic:
+    if _CONTINUES.search(question) or not topic:
         return True
-    if _PRONOUN.search(_DUMMY_IT.sub(" ", question)):
+    if _names_its_topic_first(question):
+        return False
+    if _ONE.search(question) or _DEMONSTRATIVE.search(question) or _CLOSING.search(question):
+        return True
+    if _PRONOUN.search(_DUMMY_IT.sub(" ", question)) or _THERE.search(question):
         return True
     return bool(_POINTS_BACK.search(question)) and len(topic) < 2
+
+
+def _names_its_topic_first(question: str) -> bool:
+    """ "Rural proofing — what's it for?": a topic of its own before a colon or dash, which is
+    a noun phrase (no question word first) that does not itself point back ("The first of
+    those — explain")."""
+    fronted = _FRONTED.match(question)
+    if fronted is None:
+        return False
+    topic = fronted.group(1)
+    points_back = _DEMONSTRATIVE.search(topic) or _ONE.search(topic) or _POINTS_BACK.search(topic)
+    return bool(own_topic(topic)) and not _QUESTION_WORD.match(topic) and not points_back
 
 
 def standalone(question: str, previous: str) -> str:

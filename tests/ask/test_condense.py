@@ -118,3 +118,50 @@ def test_a_personal_pronoun_refers_back_even_with_topic_words(question: str) -> 
 )
 def test_the_it_of_extraposition_refers_to_nothing(question: str) -> None:
     assert not depends_on_previous(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where does that ferry timetable come from?",  # a demonstrative before a noun
+        "Who funds those harbour walls?",
+        "Who signed off that quay?",  # "that" + noun closing the question
+        "Which councils are paying for that already?",  # a closing "that"
+        "Why are moorings dearer there?",  # "there" as the place just named
+        "Is the same true of inland ports then?",  # a closing "then"
+        "Why the dredging one?",  # "the … one"
+        "Give me a cost for the most expensive one.",
+        "How much does a berth on it cost?",  # "on it": not the "it" of "it costs £5 to …"
+    ],
+)
+def test_a_demonstrative_there_then_or_the_one_points_back(question: str) -> None:
+    assert depends_on_previous(question)
+    assert "coastal" in HeuristicCondenser().condense(question, HISTORY)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Harbour dredging: who pays for it?",  # the topic put first, then asked about
+        "Ferry subsidies — why does the council want them?",
+        "Marina berths - how are they allocated?",
+        "Are there grants for sea walls?",  # "are there …" is not a place
+        "Does the port say that ferry fares will rise?",  # "says that …" starts a clause
+    ],
+)
+def test_a_question_that_names_its_topic_first_or_uses_that_as_a_clause_stands(
+    question: str,
+) -> None:
+    assert not depends_on_previous(question)
+    assert HeuristicCondenser().condense(question, HISTORY) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which grants does it list for that - for example, sea walls?",  # a question first
+        "The second of those harbours — explain.",  # the fronted part itself points back
+    ],
+)
+def test_a_fronted_part_that_is_a_question_or_points_back_is_not_a_topic(question: str) -> None:
+    assert depends_on_previous(question)
