@@ -34,7 +34,6 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from assistant.ask.asks import ASK_WORDS, asks_for, supplies
-from assistant.ask.condense import own_words
 from assistant.ask.sentences import with_context
 from assistant.documents.chunking import Chunk
 from assistant.errors import LisaError
@@ -273,10 +272,8 @@ def answerability_features(
     headings: Sequence[str],
     lexicon: LibraryLexicon,
 ) -> dict[str, float]:
-    """The signals the answerability model weighs (see FEATURES). The words the library
-    never uses are counted among the officer's own words, not the topic a follow-up
-    carried over ("and if they refuse?" is about refusing, whatever it follows)."""
-    topics = topic_words(own_words(question), _FRAMING)
+    """The signals the answerability model weighs (see FEATURES)."""
+    topics = topic_words(question, _FRAMING)
     novel = {t for t in topics if t not in lexicon}
     terms = content_terms(question) or set(tokenize(question))
     weight = {t: keywords.idf(t) for t in terms}

@@ -133,20 +133,11 @@ def _names_its_topic_first(question: str) -> bool:
     return bool(own_topic(topic)) and not _QUESTION_WORD.match(topic) and not points_back
 
 
-_CARRIED = re.compile(r"\s\(about: ([^()]*)\)$")
-
-
 def standalone(question: str, previous: str) -> str:
     """The follow-up with the previous question's topic words attached."""
     mine = {stem(w) for w in own_topic(question)}
     carried = [w for w in own_topic(previous) if stem(w) not in mine]
     return f"{question} (about: {' '.join(carried)})" if carried else question
-
-
-def own_words(question: str) -> str:
-    """What the officer asked, without the topic ``standalone`` carried over from before:
-    whether the library knows the words is judged on these."""
-    return _CARRIED.sub("", question)
 
 
 class HeuristicCondenser:

@@ -156,21 +156,3 @@ def test_table_rows_stay_whole_and_captions_are_known() -> None:
     assert is_record(row) and passage_sentences(row) == [row]
     assert is_caption("*Table: Berth use by vessel type*") and is_caption("Figure 3. Tides")
     assert not is_caption("The table below shows berth use.")
-
-
-def test_words_the_library_never_uses_are_counted_in_the_officers_own_words() -> None:
-    from assistant.ask.answerability import answerability_features
-    from assistant.ask.condense import HeuristicCondenser
-
-    texts = ["The harbour board agrees the port strategy with the county council each spring."]
-    lexicon = LibraryLexicon(texts)
-    keywords = KeywordIndex(texts)
-    history = [{"role": "user", "content": "Who agrees the harbour port strategy?"}]
-    follow_up = HeuristicCondenser().condense("And if they veto it?", history)
-    assert follow_up.startswith("And if they veto it?") and "harbour" in follow_up
-    features = answerability_features(
-        follow_up, 0.8, _units(texts[0]), [_chunk(texts[0])], keywords, ["Harbours"], lexicon
-    )
-    # "veto" is all the officer asked about, and the library never uses it; the carried
-    # harbour, port and strategy do not dilute that
-    assert features["novel_share"] == 1.0 and features["novel_terms"] == 1.0
