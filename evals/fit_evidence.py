@@ -19,6 +19,7 @@ import hashlib
 import itertools
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,15 @@ def injection_f1(data: list[DraftData], scored: list[UnitScores], threshold: flo
 INJECTION_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995)
 
 
+def injection_threshold(f1_at: Callable[[float], float]) -> tuple[float, float]:
+    """(F1, threshold): the most sensitive threshold of ``INJECTION_GRID`` among those with
+    the best draft-level F1 on the tuning drafts (``f1_at``). A missed injection costs more
+    than a flagged sentence an officer can read, so ties go to the lower threshold."""
+    scored = [(f1_at(t), t) for t in INJECTION_GRID]
+    best = max(f1 for f1, _ in scored)
+    return best, min(t for f1, t in scored if f1 == best)
+
+
 @dataclass(frozen=True)
 class Fit:
     thresholds: Thresholds
@@ -265,7 +275,7 @@ class Fit:
 
 def choose_thresholds(rubric: Rubric, data: list[DraftData], unscreened: list[UnitScores]) -> Fit:
     """The injection, found/weak and IAP2 thresholds that agree best with ``data``'s labels."""
-    f1, inj = max((injection_f1(data, unscreened, t), t) for t in INJECTION_GRID)
+    f1, inj = injection_threshold(lambda t: injection_f1(data, unscreened, t))
     pooled = [
         subset_scores(s, screen(d.units, s, inj, d.rules)[0])
         for d, s in zip(data, unscreened, strict=True)
@@ -322,7 +332,7 @@ def status_examples(rubric: Rubric, data: list[DraftData], model: EvidenceModel)
     """The status layer's examples: each draft's scores once its injections are screened out
     (at the injection threshold that best flags the tuning drafts' injections)."""
     unscreened = [d.scores(model) for d in data]
-    _, inj = max((injection_f1(data, unscreened, t), t) for t in INJECTION_GRID)
+    _, inj = injection_threshold(lambda t: injection_f1(data, unscreened, t))
     pooled = [
         subset_scores(s, screen(d.units, s, inj, d.rules)[0])
         for d, s in zip(data, unscreened, strict=True)

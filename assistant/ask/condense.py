@@ -89,6 +89,18 @@ _ASKING = frozenset(
 )
 
 
+# An explicit change of subject: "On a separate matter, …", "Right, different thing.",
+# "Turning to rural areas, …", "Moving on — …". What follows stands on its own.
+_NEW_SUBJECT = re.compile(
+    r"^\W*(?:(?:right|ok(?:ay)?|now|and|so)\W+)?(?:(?:on|onto|to)\s+)?(?:an?\s+|another\s+)?"
+    r"(?:(?:quite\s+)?(?:separate|separately|different|new|unrelated|other)\s*"
+    r"(?:matter|point|thing|topic|subject|question|note|issue)?\b|separately\b|turning\s+to\b|"
+    r"moving\s+on\b|changing\s+(?:the\s+)?subject\b|switching\s+to\b|"
+    r"(?:a\s+)?(?:different|new|separate)\s+(?:topic|subject|question)\b)",
+    re.IGNORECASE,
+)
+
+
 class Condenser(Protocol):
     def condense(self, question: str, history: Sequence[Message]) -> str: ...
 
@@ -110,6 +122,8 @@ def depends_on_previous(question: str) -> bool:
     or it names no topic at all. A question that puts its topic first ("Rural proofing —
     what's it for?") stands on its own."""
     topic = own_topic(question)
+    if _NEW_SUBJECT.match(question) and topic:
+        return False
     if _CONTINUES.search(question) or not topic:
         return True
     if _names_its_topic_first(question):

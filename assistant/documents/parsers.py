@@ -123,8 +123,21 @@ def render_table(rows: tuple[tuple[str, ...], ...]) -> str:
 def parse_plain_text(text: str) -> list[Block]:
     paragraphs: list[tuple[str, int | None]] = []
     for para in re.split(r"\n[ \t]*\n", text):
-        paragraphs.extend((item, None) for item in split_list_items(para))
+        items = split_list_items(para)
+        if not any(p.strip() for p, _ in paragraphs):
+            items = [line for item in items for line in split_title_block(item)]
+        paragraphs.extend((item, None) for item in items)
     return blocks_from_paragraphs(paragraphs)
+
+
+def split_title_block(para: str) -> list[str]:
+    """A document's opening block of short lines with no sentence ending anywhere (a cover:
+    organisation, title, "Paper for Board, Item 5", a status line) as one line each, so its
+    title lines read as headings, not as one run-on sentence; any other block whole."""
+    lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+    if len(lines) < 2 or any(len(ln.split()) > 12 or ln.endswith(TERMINAL) for ln in lines):
+        return [para]
+    return lines
 
 
 def split_list_items(para: str) -> list[str]:

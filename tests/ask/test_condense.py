@@ -165,3 +165,17 @@ def test_a_question_that_names_its_topic_first_or_uses_that_as_a_clause_stands(
 )
 def test_a_fronted_part_that_is_a_question_or_points_back_is_not_a_topic(question: str) -> None:
     assert depends_on_previous(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "On a separate matter, once the harbour plan is drafted, who must approve it?",
+        "Right, different thing. The ferry levy — what's that?",
+        "Turning to moorings, how are they allocated?",
+        "Quite separately, what do the berths cost and who sets it?",
+    ],
+)
+def test_an_explicit_change_of_subject_stands_on_its_own(question: str) -> None:
+    assert not depends_on_previous(question)
+    assert HeuristicCondenser().condense(question, HISTORY) == question

@@ -276,3 +276,23 @@ def test_a_plain_text_or_pdf_draft_is_titled_by_its_opening_line_not_a_numbered_
     starts_with_text = tmp_path / "notes.txt"
     starts_with_text.write_text("\n\n".join(body[1:]), encoding="utf-8")
     assert load_document(starts_with_text, MB).title == "1. INTRODUCTION"  # first top level
+
+
+def test_a_plain_text_cover_block_is_read_line_by_line_not_as_one_sentence(
+    tmp_path: Path,
+) -> None:
+    cover = "SALTMARSH COAST PARTNERSHIP\nLOCAL INDUSTRIAL STRATEGY - FIRST OUTLINE\nPaper 4"
+    prose = "This paper sets out the\nshape of the strategy.\n\nIt is brief."
+    draft = tmp_path / "outline.txt"
+    draft.write_text(f"{cover}\n\n{prose}\n", encoding="utf-8")
+    doc = load_document(draft, MB)
+    assert [(b.kind, b.text) for b in doc.blocks[:3]] == [
+        ("heading", "SALTMARSH COAST PARTNERSHIP"),
+        ("heading", "LOCAL INDUSTRIAL STRATEGY - FIRST OUTLINE"),
+        ("heading", "Paper 4"),
+    ]
+    assert doc.title == "SALTMARSH COAST PARTNERSHIP"
+    # a wrapped paragraph of prose, even first, stays one block
+    (tmp_path / "prose.txt").write_text(prose, encoding="utf-8")
+    first = load_document(tmp_path / "prose.txt", MB).blocks[0]
+    assert (first.kind, first.text) == ("text", "This paper sets out the shape of the strategy.")

@@ -30,3 +30,13 @@ def test_vectorised_agreement_matches_the_rubric_rule() -> None:
     flipped = gold.copy()
     flipped[0, 0] = (flipped[0, 0] + 1) % 3
     assert _exact_only(rubric, Maxima(evidence, weak, flipped), criteria, t) == 1 - 1 / gold.size
+
+
+def test_the_injection_threshold_is_the_most_sensitive_of_the_best() -> None:
+    from evals.fit_evidence import INJECTION_GRID, injection_threshold
+
+    # every threshold flags the tuning drafts' injections equally well: the lowest wins
+    assert injection_threshold(lambda t: 1.0) == (1.0, min(INJECTION_GRID))
+    # the best F1 only at the strict end: that is chosen, and nothing less strict
+    f1 = {t: (0.9 if t >= 0.95 else 0.6) for t in INJECTION_GRID}
+    assert injection_threshold(f1.__getitem__) == (0.9, 0.95)
