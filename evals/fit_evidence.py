@@ -56,7 +56,7 @@ from assistant.settings import Settings
 from assistant.vectors import unit_rows
 from assistant.vocabulary import IAP2_LEVELS, STATUS_RANK
 from evals.catalog import LabelledDraft, drafts
-from evals.fit_status import StatusData, choose_c, fit_layer, status_data
+from evals.fit_status import StatusData, choose_c, fit_layer, status_data, value_range
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "evals" / "bank"
@@ -403,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         update={
             "thresholds": fit.thresholds,
             "status": fit_layer(examples.x, examples.y, status_c),
+            "status_range": value_range(examples.x),
             "provenance": {
                 **base.provenance,
                 "status_c": status_c,

@@ -72,7 +72,16 @@ def fit_layer(x: np.ndarray, y: np.ndarray, c: float) -> LinearLayer:
     )
 
 
-def predict(layer: LinearLayer, x: np.ndarray) -> np.ndarray:
+def value_range(x: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Each statistic's lowest and highest value among the examples (``status_range``)."""
+    return tuple(float(v) for v in x.min(axis=0)), tuple(float(v) for v in x.max(axis=0))
+
+
+def predict(
+    layer: LinearLayer, x: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    if bounds is not None:  # as the engine does: clipped to the range the layer learned
+        x = np.clip(x, bounds[0], bounds[1])
     return np.asarray(layer.scores(x.astype(np.float32)).argmax(axis=1))
 
 
@@ -83,7 +92,8 @@ def leave_one_author_out(data: StatusData, c: float) -> dict[str, float]:
     for author in sorted(set(data.groups.tolist())):
         test = data.groups == author
         layer = fit_layer(data.x[~test], data.y[~test], c)
-        predicted[test] = predict(layer, data.x[test])
+        train = data.x[~test]
+        predicted[test] = predict(layer, data.x[test], (train.min(axis=0), train.max(axis=0)))
         out[author] = round(float((predicted[test] == data.y[test]).mean()), 4)
     out["all"] = round(float((predicted == data.y).mean()), 4)
     return out

@@ -328,7 +328,12 @@ def critique_document(
     found = findings(analysis.scores, model.thresholds, rubric.minimum_levels())
     if model.status is not None:
         found = judged_findings(
-            rubric.principles, analysis.scores, found, model.status, rubric.minimum_levels()
+            rubric.principles,
+            analysis.scores,
+            found,
+            model.status,
+            rubric.minimum_levels(),
+            model.status_range,
         )
     level, level_unit = engagement_level(analysis.scores, model.thresholds)
     tell(0.92, "quoting the guidance")

@@ -110,6 +110,13 @@ class EvidenceModel(BaseModel):
         description="Met / partial / missing from each principle's score statistics "
         "(assistant.critique.status_model); without it the rubric's rule decides.",
     )
+    status_range: tuple[tuple[float, ...], tuple[float, ...]] | None = Field(
+        default=None,
+        description="Lowest and highest value of each principle statistic among the tuning "
+        "examples the status layer was fitted on: a draft's statistics are clipped to it, so "
+        "a draft unlike any it learned from (a three-line note) is judged as the nearest "
+        "it knows, not by extrapolation.",
+    )
     provenance: dict[str, object] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -136,6 +143,12 @@ class EvidenceModel(BaseModel):
                 raise ValueError(f"status classes must be {STATUSES}")
             if len(self.status.coef[0]) != len(STATUS_FEATURES):
                 raise ValueError(f"the status layer expects {len(STATUS_FEATURES)} statistics")
+        if self.status_range is not None:
+            low, high = self.status_range
+            if len(low) != len(STATUS_FEATURES) or len(high) != len(STATUS_FEATURES):
+                raise ValueError(f"status_range needs {len(STATUS_FEATURES)} lows and highs")
+            if any(a > b for a, b in zip(low, high, strict=True)):
+                raise ValueError("status_range has a low above its high")
         return self
 
 

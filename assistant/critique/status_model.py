@@ -66,8 +66,16 @@ def stats_matrix(
     return np.vstack([principle_stats(p, criteria, evidence, weak) for p in principles])
 
 
-def judged_statuses(layer: LinearLayer, stats: np.ndarray) -> list[str]:
-    """The layer's most likely status for each row of ``stats_matrix``."""
+Range = tuple[Sequence[float], Sequence[float]]
+
+
+def judged_statuses(
+    layer: LinearLayer, stats: np.ndarray, bounds: Range | None = None
+) -> list[str]:
+    """The layer's most likely status for each row of ``stats_matrix``, the statistics
+    first clipped to ``bounds`` (the range the layer was fitted on) when given."""
+    if bounds is not None:
+        stats = np.clip(stats, np.asarray(bounds[0]), np.asarray(bounds[1]))
     probabilities = layer.scores(stats.astype(np.float32))
     return [layer.classes[int(i)] for i in probabilities.argmax(axis=1)]
 
@@ -127,12 +135,13 @@ def judged_findings(
     found: dict[str, Finding],
     layer: LinearLayer,
     minimum_levels: Mapping[str, str] | None = None,
+    bounds: Range | None = None,
 ) -> dict[str, Finding]:
     """Every criterion's finding, harmonised with the status the layer judges for its
     principle: afterwards the rubric's rule gives the judged status."""
     evidence, weak = unit_evidence(scores, minimum_levels)
     stats = stats_matrix(principles, scores.criteria, evidence, weak)
     out = dict(found)
-    for principle, status in zip(principles, judged_statuses(layer, stats), strict=True):
+    for principle, status in zip(principles, judged_statuses(layer, stats, bounds), strict=True):
         out.update(harmonise(principle, found, status, scores.criteria, evidence, weak))
     return out

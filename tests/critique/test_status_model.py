@@ -108,3 +108,37 @@ def test_a_malformed_status_layer_is_refused(critique_rubric: Rubric) -> None:
         model.model_validate({**model.model_dump(), "status": _status_layer([0, 0, 0])}),
         type(model),
     )
+
+
+def test_statistics_outside_the_fitted_range_are_judged_as_its_nearest_edge() -> None:
+    from assistant.critique.status_model import judged_statuses
+
+    n = len(STATUS_FEATURES)
+    # a layer whose "missing" grows as the draft's length statistic falls (the last one)
+    coef = [[0.0] * (n - 1) + [-4.0], [0.0] * n, [0.0] * (n - 1) + [1.0]]
+    layer = LinearLayer(
+        kind="softmax",
+        classes=STATUSES,
+        coef=tuple(tuple(r) for r in coef),
+        intercept=(10.0, 0.0, -4.0),
+        inputs="principle_stats",
+    )
+    tiny = np.full((1, n), 0.5)
+    tiny[0, -1] = 1.0  # a three-line note: far shorter than any draft the layer saw
+    bounds = ([0.0] * (n - 1) + [3.4], [1.0] * (n - 1) + [5.6])
+    assert judged_statuses(layer, tiny) == ["missing"]  # extrapolated
+    edge = tiny.copy()
+    edge[0, -1] = 3.4
+    assert judged_statuses(layer, tiny, bounds) == judged_statuses(layer, edge) != ["missing"]
+
+
+def test_a_status_range_that_does_not_fit_the_statistics_is_refused(
+    critique_rubric: Rubric,
+) -> None:
+    model = critique_rubric.judgement
+    assert model is not None and model.status_range is not None
+    low, high = model.status_range
+    with pytest.raises(ValidationError, match="status_range"):
+        model.model_validate({**model.model_dump(), "status_range": (low[:-1], high)})
+    with pytest.raises(ValidationError, match="low above its high"):
+        model.model_validate({**model.model_dump(), "status_range": (high, low)})
