@@ -299,15 +299,19 @@ class SelfRetrieval:
     missed: tuple[str, ...]
 
 
+def _collection_names(client: Any) -> set[str]:
+    return {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+
+
 def _drop(client: Any, name: str) -> None:
-    if name in {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}:
+    if name in _collection_names(client):
         client.delete_collection(name)
 
 
 def recover_swap(client: Any, collection: str) -> None:
     """Finish a swap a crash cut short: with no live collection but a retired one, the
     retired one is the library again (its manifest was never replaced)."""
-    names = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+    names = _collection_names(client)
     if collection not in names and collection + RETIRED_SUFFIX in names:
         client.get_collection(collection + RETIRED_SUFFIX).modify(name=collection)
 
