@@ -35,9 +35,11 @@ from assistant.errors import LisaError
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.ingest import IngestReport, ingest_paths
 from assistant.library.keyword_files import keywords_for
+from assistant.library.manifest import Manifest
 from assistant.library.models import build_embeddings
 from assistant.library.sentence_vectors import embeddings_key, keep_library_vectors
-from assistant.library.store import GuidanceStore, Manifest, library_digest, open_store
+from assistant.library.snapshot import library_for
+from assistant.library.store import GuidanceStore, library_digest, open_store
 from assistant.settings import Settings
 
 
@@ -78,8 +80,8 @@ class Lisa:
             if seen == self._manifest_seen:
                 return False
             if not self.settings.chroma_host:  # on disk: this process's view of it is stale
-                self.store.client.close()
-                self.store = open_store(self.settings, self.embeddings)
+                self.store.close()
+                self.store = open_store(self.settings, self.embeddings, defer=True)
             self._reload()
             self._manifest_seen = seen
             return True
@@ -242,16 +244,20 @@ class Lisa:
 def build_retriever(
     settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
 ) -> HybridRetriever:
-    """The retriever over the library, with the keyword index ingest saved (loaded, or
-    rebuilt and saved when it is missing, damaged or another library's)."""
+    """The retriever over the library: read from the snapshot ingest saved (else from the
+    store), with the keyword index ingest saved (loaded, or rebuilt and saved when it is
+    missing, damaged or another library's)."""
     model = load_answerability_model(settings.prompts_dir / "answerability.json")
+    exact_max = settings.exact_search_max_chunks
+    key = embeddings_key(embeddings.name, embeddings.backend)
     return HybridRetriever(
         store,
         embeddings,
         model,
         floor=settings.min_relevance,
-        exact_max=settings.exact_search_max_chunks,
+        exact_max=exact_max,
         keyword_index=functools.partial(keywords_for, settings),
+        library=library_for(settings, store, key, exact_max),
     )
 
 
@@ -278,7 +284,7 @@ def build_lisa(settings: Settings, embeddings: LisaEmbeddings | None = None) -> 
     """Load everything once. Raises with a clear message when something is missing."""
     prompts = load_prompts(settings.prompts_dir)
     embeddings = embeddings or build_embeddings(settings)
-    store = open_store(settings, embeddings)
+    store = open_store(settings, embeddings, defer=True)  # connects when first needed
     retriever = build_retriever(settings, store, embeddings)
     chain, label = build_answer_chain(settings, retriever, prompts)
     rubric = load_rubric(settings.prompts_dir / "rubric.yaml")

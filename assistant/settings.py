@@ -248,6 +248,11 @@ class Settings(BaseSettings):
         return self.data_dir / f"keywords-{self.collection}"
 
     @property
+    def snapshot_dir(self) -> Path:
+        """The library as a start reads it (chunks, vectors, stems), saved by ingest."""
+        return self.data_dir / f"library-{self.collection}"
+
+    @property
     def sentence_vectors_path(self) -> Path:
         """The library's sentence vectors, computed at ingest."""
         return self.data_dir / f"sentence-vectors-{self.collection}.npz"

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         assert first.ok, first.files  # type: ignore[attr-defined]
         chunks = first.chunks_embedded  # type: ignore[attr-defined]
         ingest_s = first.seconds  # type: ignore[attr-defined]
-        texts = [c.embedding_text() for c in open_store(settings, embeddings).all_chunks()]
+        texts = [c.embedding_text() for c in open_store(settings, embeddings).library_chunks()]
         assert len(texts) == chunks, (len(texts), chunks)
         t0 = time.perf_counter()
         embeddings.embed_documents(texts)

@@ -27,10 +27,9 @@ from assistant.ask.sentences import is_caption
 from assistant.documents.chunking import Chunk
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
-from assistant.library.lexicon import LibraryLexicon
 from assistant.library.sentence_vectors import SentenceVectors
+from assistant.library.snapshot import LibraryRead, from_records
 from assistant.library.store import GuidanceStore
-from assistant.vectors import unit_rows
 
 RRF_K = 60
 KeywordSource = Callable[[Sequence[Chunk]], KeywordIndex]
@@ -92,29 +91,30 @@ class HybridRetriever:
         sentences: SentenceVectors | None = None,
         exact_max: int = 50_000,
         keyword_index: KeywordSource | None = None,
+        library: LibraryRead | None = None,
     ) -> None:
         """``keyword_index`` gives the keyword index of the library's chunks (in library
-        order): the service loads the one ingest saved; by default it is built here."""
+        order): the service loads the one ingest saved; by default it is built here.
+        ``library`` is the library as read at start-up (the service reads the snapshot
+        ingest saved); by default it is read from ``store``, which is then used only to
+        search libraries over ``exact_max`` chunks."""
         self.store = store
         self.embeddings = embeddings
         self.relevance = relevance.for_embeddings(embeddings.name)
         self.sentences = sentences or SentenceVectors(embeddings.embed_documents)
         self.floor = floor
         self.candidates = candidates
-        self.chunks: list[Chunk] = store.library_chunks()
+        if library is None:
+            library = from_records(store.records(vectors=store.count() <= exact_max), exact_max)
+        self.chunks: list[Chunk] = library.chunks
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self.keywords = (keyword_index or _build_keywords)(self.chunks)
         self.headings = sorted({h for c in self.chunks for h in c.section_path})
-        self.lexicon = LibraryLexicon(c.embedding_text() for c in self.chunks)
+        self.lexicon = library.lexicon
         # Exact search over the stored vectors while the library is small enough for it to
         # be as fast: an approximate (HNSW) index can silently lose passages after deletes,
         # rebuilds and near-duplicates; a matrix product cannot.
-        self.matrix: np.ndarray | None = None
-        if self.chunks and len(self.chunks) <= exact_max:
-            stored = store.vectors()
-            self.matrix = unit_rows(
-                np.asarray([stored[c.id] for c in self.chunks], dtype=np.float32)
-            )
+        self.matrix: np.ndarray | None = library.vectors
 
     def __len__(self) -> int:
         return len(self.chunks)

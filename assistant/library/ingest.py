@@ -4,11 +4,11 @@ For each file: hash it; skip it when the manifest holds that hash; otherwise
 parse and chunk it. Changed files are embedded together in length-sorted
 batches; then, file by file, the new chunks are upserted, the file's stale
 chunks deleted, and the file recorded in the manifest (written atomically
-after every file). An ingest cut
-off at any point leaves every earlier chunk in place, and the next run finishes
-the job. Deleted files are removed. Last, the keyword index and the sentence vectors
-of the whole library are saved beside the store (``save_library_indexes``), so a
-start reads them instead of computing them. One writer at a time (``writer_lock``).
+after every file). An ingest cut off at any point leaves every earlier chunk in
+place, and the next run finishes the job. Deleted files are removed. Last, the
+keyword index, the sentence vectors and the snapshot of the whole library are saved
+beside the store (``save_library_indexes``), so a start reads them instead of
+computing them or reading Chroma. One writer at a time (``writer_lock``).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from assistant.documents.chunking import Chunk, chunk_document, collapse_near_du
 from assistant.documents.loading import is_document_file, load_document
 from assistant.documents.model import DocumentError, Limits
 from assistant.library.embeddings import LisaEmbeddings, file_sha256
+from assistant.library.health import SelfRetrieval, self_retrieval
 from assistant.library.keyword_files import save_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
+from assistant.library.manifest import Manifest
 from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
+from assistant.library.snapshot import from_records, save_snapshot
 from assistant.library.store import (
     GuidanceStore,
-    Manifest,
-    SelfRetrieval,
     library_digest,
     writer_lock,
 )
@@ -156,7 +157,7 @@ def ingest_paths(
             path = settings.manifest_path
             _apply(plan, removed, store, manifest, settings, embeddings, report, progress, path)
         report.total_chunks = save_library_indexes(settings, store, embeddings)
-        report.health = store.self_retrieval(HEALTH_SAMPLE, settings.exact_search_max_chunks)
+        report.health = self_retrieval(store, HEALTH_SAMPLE, settings.exact_search_max_chunks)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -167,18 +168,24 @@ HEALTH_SAMPLE = 2000  # chunks searched for by their own vector after every inge
 def save_library_indexes(
     settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
 ) -> int:
-    """Save what a start would otherwise compute from the whole library: the keyword index
-    and every sentence vector (only sentences not saved before are embedded). The caller
-    holds the writer lock. Returns the library's chunk count."""
-    chunks = store.library_chunks()
+    """Save what a start would otherwise compute from the whole library: the keyword index,
+    every sentence vector (only sentences not saved before are embedded) and the library
+    snapshot a start reads instead of Chroma. The caller holds the writer lock. Returns the
+    library's chunk count."""
+    exact_max = settings.exact_search_max_chunks
+    records = store.records(vectors=store.count() <= exact_max)
+    library = from_records(records, exact_max)
+    chunks = library.chunks
+    key = embeddings_key(embeddings.name, embeddings.backend)
     save_keywords(settings, KeywordIndex(chunk_texts(chunks)), chunks)
     keep_library_vectors(
         SentenceVectors(embeddings.embed_documents),
         settings.sentence_vectors_path,
-        embeddings_key(embeddings.name, embeddings.backend),
+        key,
         [c.text for c in chunks],
         library_digest(chunks),
     )
+    save_snapshot(settings, records, library, key)
     return len(chunks)
 
 

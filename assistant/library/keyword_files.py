@@ -8,16 +8,14 @@ memory-mapped, when that record matches the library it has just read; otherwise 
 logs why, builds the index from the chunks and saves it for the next start. A saved
 index is never used for another library, and a damaged one is never read.
 
-The folder is replaced whole (written beside it, then renamed into place) under the
-single-writer lock, so a reader sees the old index, the new one, or none.
+The folder is replaced whole (``folders.replace_folder``) under the single-writer lock,
+so a reader sees the old index, the new one, or none.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 from assistant.documents.chunking import Chunk
 from assistant.errors import LisaError
 from assistant.library.embeddings import file_sha256
+from assistant.library.folders import replace_folder
 from assistant.library.keyword_index import (
     KeywordIndex,
     KeywordIndexError,
@@ -68,30 +67,18 @@ def save_keywords(settings: Settings, index: KeywordIndex, chunks: Sequence[Chun
     holds the writer lock."""
     if index.size != len(chunks):
         raise KeywordIndexError(f"an index of {index.size} chunks is not one of {len(chunks)}")
-    folder = settings.keyword_index_dir
-    fresh = folder.with_name(f".{folder.name}.{os.getpid()}.new")
-    if fresh.exists():  # left by a save cut off in a process with this id
-        shutil.rmtree(fresh)
-    index.save(fresh)
-    record = {
-        **_identity(index, settings),
-        "library": library_digest(chunks),
-        "chunk_ids": [c.id for c in chunks],
-        "files": {p.name: file_sha256(p) for p in sorted(fresh.iterdir())},
-    }
-    (fresh / RECORD).write_text(json.dumps(record), encoding="utf-8")
-    stale = folder.with_name(f".{folder.name}.{os.getpid()}.old")
-    if stale.exists():
-        shutil.rmtree(stale)
-    replaced = folder.exists()
-    if replaced:
-        os.replace(folder, stale)
-    os.replace(fresh, folder)
-    if replaced:
-        try:  # the replaced index (a reader that has it memory-mapped keeps its pages)
-            shutil.rmtree(stale)
-        except OSError as exc:
-            log.warning("the replaced keyword index %s could not be removed: %s", stale, exc)
+
+    def write(fresh: Path) -> None:
+        index.save(fresh)
+        record = {
+            **_identity(index, settings),
+            "library": library_digest(chunks),
+            "chunk_ids": [c.id for c in chunks],
+            "files": {p.name: file_sha256(p) for p in sorted(fresh.iterdir())},
+        }
+        (fresh / RECORD).write_text(json.dumps(record), encoding="utf-8")
+
+    replace_folder(settings.keyword_index_dir, write)
 
 
 def _read_record(folder: Path) -> dict[str, Any]:

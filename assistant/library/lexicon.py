@@ -80,5 +80,12 @@ class LibraryLexicon:
         tokens = set(_WORD.findall("\n".join(texts).lower()))
         self.stems = frozenset(stem(part) for token in tokens for part in _parts(token))
 
+    @classmethod
+    def from_stems(cls, stems: Iterable[str]) -> LibraryLexicon:
+        """A lexicon saved before (its ``stems``), not stemmed again."""
+        lexicon = cls(())
+        lexicon.stems = frozenset(str(s) for s in stems)
+        return lexicon
+
     def __contains__(self, term: str) -> bool:
         return term in self.stems

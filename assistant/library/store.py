@@ -8,26 +8,24 @@ versions the collection holds, so ingest can skip unchanged files.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from filelock import FileLock, Timeout
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from assistant.documents.chunking import SECTION_SEP, Chunk
 from assistant.errors import LisaError
 from assistant.settings import Settings
-from assistant.vectors import unit_rows
 
-MANIFEST_VERSION = 1
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
 
 
 class StoreBusyError(LisaError, RuntimeError):
@@ -120,18 +118,60 @@ RETIRED_SUFFIX = "-retired"  # the collection a swap replaced, until it is delet
 
 
 class GuidanceStore:
-    """A Chroma collection of guidance chunks (cosine space)."""
+    """A Chroma collection of guidance chunks (cosine space).
+
+    ``client`` is a Chroma client, or (``deferred``) a function that makes one: then
+    nothing connects, and Chroma is not even imported, until the store is first used, so a
+    start that reads the library from its snapshot never pays for Chroma."""
 
     def __init__(self, client: Any, collection: str, embeddings: Embeddings) -> None:
-        self.client = client
+        self._client: Any = client
+        self._connect: Callable[[], Any] | None = None
+        self._vectorstore: Chroma | None = None
+        self._opening = threading.Lock()
         self.collection = collection
         self.embeddings = embeddings
-        self.vectorstore = Chroma(
-            collection_name=collection,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata=dict(HNSW),
-        )
+
+    @classmethod
+    def deferred(
+        cls, connect: Callable[[], Any], collection: str, embeddings: Embeddings
+    ) -> GuidanceStore:
+        store = cls(None, collection, embeddings)
+        store._connect = connect
+        return store
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None
+
+    @property
+    def client(self) -> Any:
+        with self._opening:
+            if self._client is None and self._connect is not None:
+                client = self._connect()
+                recover_swap(client, self.collection)
+                self._client = client
+            return self._client
+
+    @property
+    def vectorstore(self) -> Chroma:
+        client = self.client
+        with self._opening:
+            if self._vectorstore is None:
+                from langchain_chroma import Chroma as LangChainChroma
+
+                self._vectorstore = LangChainChroma(
+                    collection_name=self.collection,
+                    embedding_function=self.embeddings,
+                    client=client,
+                    collection_metadata=dict(HNSW),
+                )
+            return self._vectorstore
+
+    def close(self) -> None:
+        """Release the client, if this store ever connected (it does not reconnect)."""
+        if self._client is not None:
+            self._client.close()
 
     def fresh_sibling(self) -> GuidanceStore:
         """An empty collection beside this one for a rebuild (a rebuild cut off before
@@ -203,24 +243,42 @@ class GuidanceStore:
         for start in range(0, len(ids), size):
             self.vectorstore.delete(ids=list(ids[start : start + size]))
 
-    def all_chunks(self, page: int = 5000) -> list[Chunk]:
-        """Every chunk, read in pages (one big read exceeds SQLite's variable limit)."""
-        chunks: list[Chunk] = []
+    def records(self, vectors: bool = False, page: int = 5000) -> Records:
+        """Every stored chunk's id, text and metadata (and vector), in library order (by
+        source, then position), read in one paged pass (one big read exceeds SQLite's
+        variable limit)."""
+        include: list[Any] = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
+        ids: list[str] = []
+        documents: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        rows: list[np.ndarray] = []
         while True:
-            data = self.vectorstore.get(
-                include=["documents", "metadatas"], limit=page, offset=len(chunks)
-            )
-            chunks.extend(
-                chunk_from_record(i, d or "", m or {})
-                for i, d, m in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
-            )
+            data = self.vectorstore._collection.get(include=include, limit=page, offset=len(ids))
+            ids.extend(data["ids"])
+            documents.extend(d or "" for d in data["documents"] or [])
+            metadatas.extend(dict(m or {}) for m in data["metadatas"] or [])
+            if vectors and len(data["ids"]):
+                rows.append(np.asarray(data["embeddings"], dtype=np.float32))
             if len(data["ids"]) < page:
-                return chunks
+                break
+        order = sorted(
+            range(len(ids)),
+            key=lambda i: (str(metadatas[i]["source"]), int(metadatas[i].get("position", 0))),
+        )
+        matrix = None
+        if vectors:
+            matrix = np.vstack(rows)[order] if rows else np.zeros((0, 0), dtype=np.float32)
+        return Records(
+            [ids[i] for i in order],
+            [documents[i] for i in order],
+            [metadatas[i] for i in order],
+            matrix,
+        )
 
     def library_chunks(self) -> list[Chunk]:
         """Every chunk in library order (by source, then position): the order the retriever,
         the keyword index and its saved record hold them in."""
-        return sorted(self.all_chunks(), key=lambda c: (c.source, c.position))
+        return self.records().chunks()
 
     def vectors(self, page: int = 5000) -> dict[str, list[float]]:
         """Every chunk's stored vector by id, read in pages."""
@@ -250,53 +308,21 @@ class GuidanceStore:
         distances = (result.get("distances") or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
-    def self_retrieval(self, sample: int, exact_max: int, k: int = 3) -> SelfRetrieval:
-        """Search with up to ``sample`` chunks' own vectors (evenly spread over the library)
-        the way the retriever will: exactly over the stored vectors while the library has
-        ``exact_max`` chunks or fewer, else through Chroma's index. A chunk counts as found
-        when it is among the ``k`` nearest or ties the k-th (identical vectors)."""
-        stored = self.vectors()
-        ids = sorted(stored)
-        if not ids:
-            return SelfRetrieval(0, 0, "exact", ())
-        step = max(1, len(ids) // max(sample, 1))
-        probe = ids[::step][:sample]
-        queries = np.asarray([stored[i] for i in probe], dtype=np.float32)
-        exact = len(ids) <= exact_max
-        missed: list[str] = []
-        if exact:
-            matrix = unit_rows(np.asarray([stored[i] for i in ids], dtype=np.float32))
-            own = {i: n for n, i in enumerate(ids)}
-            for start in range(0, len(probe), 256):
-                block = unit_rows(queries[start : start + 256]) @ matrix.T
-                for row, chunk_id in zip(block, probe[start : start + 256], strict=True):
-                    kth = np.partition(-row, min(k, len(row)) - 1)[min(k, len(row)) - 1]
-                    if -row[own[chunk_id]] > kth + 1e-5:
-                        missed.append(chunk_id)
-        else:
-            for start in range(0, len(probe), 256):
-                chunk = probe[start : start + 256]
-                result = self.vectorstore._collection.query(
-                    query_embeddings=queries[start : start + 256],
-                    n_results=k,
-                    include=["distances"],
-                )
-                for chunk_id, found, distances in zip(
-                    chunk, result["ids"], result.get("distances") or [], strict=True
-                ):
-                    if chunk_id not in found and max(distances) > 1e-5:
-                        missed.append(chunk_id)
-        return SelfRetrieval(len(probe), len(ids), "exact" if exact else "hnsw", tuple(missed))
-
 
 @dataclass(frozen=True)
-class SelfRetrieval:
-    """How many sampled chunks were found by their own vector, and which were not."""
+class Records:
+    """Stored chunks as Chroma holds them, in library order; ``vectors`` one row each."""
 
-    checked: int
-    library: int
-    path: Literal["exact", "hnsw"]
-    missed: tuple[str, ...]
+    ids: list[str]
+    documents: list[str]
+    metadatas: list[dict[str, Any]]
+    vectors: np.ndarray | None = None
+
+    def chunks(self) -> list[Chunk]:
+        return [
+            chunk_from_record(i, d, m)
+            for i, d, m in zip(self.ids, self.documents, self.metadatas, strict=True)
+        ]
 
 
 def _collection_names(client: Any) -> set[str]:
@@ -325,50 +351,12 @@ def library_digest(chunks: Sequence[Chunk]) -> str:
     return digest.hexdigest()
 
 
-def open_store(settings: Settings, embeddings: Embeddings) -> GuidanceStore:
+def open_store(settings: Settings, embeddings: Embeddings, defer: bool = False) -> GuidanceStore:
+    """The configured collection; with ``defer`` it connects on first use."""
+    if defer:
+        return GuidanceStore.deferred(
+            lambda: make_client(settings), settings.collection, embeddings
+        )
     client = make_client(settings)
     recover_swap(client, settings.collection)
     return GuidanceStore(client, settings.collection, embeddings)
-
-
-@dataclass
-class Manifest:
-    """Which version of each source file the collection holds."""
-
-    embedding_model: str = ""
-    embedding_backend: str = ""  # "" in manifests written before backends were recorded
-    pipeline: str = ""
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> Manifest:
-        if not path.exists():
-            return cls()
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise StoreError(
-                f"the ingest manifest {path} is unreadable ({exc}); run ingest with --rebuild"
-            ) from exc
-        if raw.get("version") != MANIFEST_VERSION:
-            return cls()
-        return cls(
-            embedding_model=raw.get("embedding_model", ""),
-            embedding_backend=raw.get("embedding_backend", ""),
-            pipeline=raw.get("pipeline", ""),
-            files=raw.get("files", {}),
-        )
-
-    def save(self, path: Path) -> None:
-        """Write atomically: a crash leaves the old manifest or the new, never half."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        payload = {
-            "version": MANIFEST_VERSION,
-            "embedding_model": self.embedding_model,
-            "embedding_backend": self.embedding_backend,
-            "pipeline": self.pipeline,
-            "files": self.files,
-        }
-        tmp.write_text(json.dumps(payload, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)

@@ -14,8 +14,9 @@ from conftest import REPO, make_settings
 from fakes import HashEmbedder
 
 from assistant.library.ingest import ingest_paths
+from assistant.library.manifest import Manifest
 from assistant.library.passages import library_units
-from assistant.library.store import Manifest, StoreBusyError, open_store, writer_lock
+from assistant.library.store import StoreBusyError, open_store, writer_lock
 from assistant.settings import Settings
 
 
@@ -74,8 +75,8 @@ def test_incremental_ingest_skips_replaces_and_removes(tmp_path: Path) -> None:
     after = _ids(settings, embedder)
     assert len(after) == len(ids)  # replaced, never duplicated
     store = open_store(settings, embedder)
-    assert any("harbours" in c.text for c in store.all_chunks())
-    assert not any("Coastal ports matter" in c.text for c in store.all_chunks())
+    assert any("harbours" in c.text for c in store.library_chunks())
+    assert not any("Coastal ports matter" in c.text for c in store.library_chunks())
 
     (settings.corpus_dir / "extra.md").unlink()
     removed = _run(settings, embedder)
@@ -144,7 +145,7 @@ def test_interrupted_ingest_leaves_the_previous_index_usable(tmp_path: Path) -> 
     assert set(before) <= survivors  # nothing of the old index was lost
     finished = _run(settings, CountingEmbedder())
     assert finished.ok and finished.count("updated") == 1
-    chunks = open_store(settings, HashEmbedder()).all_chunks()
+    chunks = open_store(settings, HashEmbedder()).library_chunks()
     assert len(chunks) == finished.total_chunks
     assert len({(c.source, c.position) for c in chunks}) == len(chunks)  # no duplicates
     assert not any(" rural " in c.text for c in chunks if c.source == guide.name)
@@ -213,8 +214,14 @@ def test_store_reads_back_in_pages(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, corpus_dir=_corpus(tmp_path))
     report = _run(settings, HashEmbedder())
     store = open_store(settings, HashEmbedder())
-    paged = store.all_chunks(page=7)
+    records = store.records(vectors=True, page=7)
+    paged = records.chunks()
     assert len(paged) == report.total_chunks == store.count()
+    assert records.vectors is not None and records.vectors.shape[0] == len(paged)
+    whole = store.vectors()
+    for chunk, row in zip(paged, records.vectors, strict=True):  # each vector stays its own
+        assert list(row) == pytest.approx(whole[chunk.id])
+    assert paged == store.library_chunks()  # library order, whatever the page size
     assert len({c.id for c in paged}) == len(paged)
     source = "connected-growth-part1-process.md"
     assert sorted(store.ids_for_source(source, page=4)) == sorted(

@@ -65,7 +65,7 @@ def test_a_rebuild_is_swapped_in_whole_and_leaves_no_side_collections(tmp_path: 
     assert store.count() == rebuilt.total_chunks
     manifest = json.loads(settings.manifest_path.read_text(encoding="utf-8"))
     assert sorted(manifest["files"]) == ["paper_0.md", "paper_1.md", "paper_2.md"]
-    assert {c.source for c in store.all_chunks()} == set(manifest["files"])
+    assert {c.source for c in store.library_chunks()} == set(manifest["files"])
 
 
 def test_a_rebuild_cut_off_leaves_the_library_and_its_manifest_as_they_were(
@@ -77,7 +77,7 @@ def test_a_rebuild_cut_off_leaves_the_library_and_its_manifest_as_they_were(
     _library(corpus, files=8)
     first = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
     assert first.total_chunks > 64  # more than one embedding batch: the crash comes mid-way
-    before_ids = {c.id for c in open_store(settings, embedder).all_chunks()}
+    before_ids = {c.id for c in open_store(settings, embedder).library_chunks()}
     before_manifest = settings.manifest_path.read_bytes()
     crashing = FailingEmbedder(fail_after=1)
     crashing.name = embedder.name
@@ -85,7 +85,7 @@ def test_a_rebuild_cut_off_leaves_the_library_and_its_manifest_as_they_were(
         ingest_paths(
             [corpus], settings, lambda: open_store(settings, crashing), crashing, rebuild=True
         )
-    assert {c.id for c in open_store(settings, embedder).all_chunks()} == before_ids
+    assert {c.id for c in open_store(settings, embedder).library_chunks()} == before_ids
     assert settings.manifest_path.read_bytes() == before_manifest
     # the next rebuild starts again from an empty side collection and completes
     again = ingest_paths(

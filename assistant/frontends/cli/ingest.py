@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant.library.embeddings import EmbeddingModelError
 from assistant.library.ingest import IngestReport, ingest_paths
+from assistant.library.manifest import ManifestError
 from assistant.library.models import make_lazy_embeddings
 from assistant.library.store import StoreBusyError, StoreError, open_store
 from assistant.settings import Settings
@@ -40,7 +41,7 @@ def run_ingest(
             dry_run=dry_run,
             progress=tqdm_progress,
         )
-    except (StoreBusyError, StoreError, EmbeddingModelError) as exc:
+    except (StoreBusyError, StoreError, ManifestError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None, 2
     for result in report.files:

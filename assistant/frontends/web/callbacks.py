@@ -323,13 +323,14 @@ class Callbacks:
 
     # --- Library ------------------------------------------------------------
     def library_change(self, action: Callable[[], Any], verb: str) -> tuple[Any, ...]:
+        from assistant.library.manifest import ManifestError
         from assistant.library.store import StoreBusyError, StoreError
         from assistant.service import LibraryError
 
         try:
             report = action()
             status = message_html(*ingest_report_text(report, verb))
-        except (LibraryError, StoreBusyError, StoreError, DocumentError) as exc:
+        except (LibraryError, StoreBusyError, StoreError, ManifestError, DocumentError) as exc:
             status = message_html(str(exc), "error")
         except Exception as exc:
             log.exception("library change failed")
