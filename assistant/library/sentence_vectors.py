@@ -11,6 +11,7 @@ start that finds them out of date embeds what is missing and saves again.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -29,25 +30,43 @@ BATCH = 256
 
 
 class SentenceVectors:
-    """Unit-length sentence vectors keyed by the sentence text."""
+    """Unit-length sentence vectors keyed by the sentence text.
+
+    Vectors read from disk stay one matrix with a row index (a large library's hundreds of
+    thousands of sentences load as two arrays, not as one object per sentence); vectors
+    embedded since are kept beside them."""
 
     def __init__(self, embed: Embed) -> None:
         self._embed = embed
-        self._vectors: dict[str, np.ndarray] = {}
+        self._rows: dict[str, int] = {}  # saved sentence -> row of ``_matrix``
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._vectors: dict[str, np.ndarray] = {}  # embedded since the load
         self._lock = threading.Lock()
         self.saved_library = ""  # the library digest the last ``load`` read ("" for none)
 
     def __len__(self) -> int:
-        return len(self._vectors)
+        return len(self._rows) + len(self._vectors)
+
+    def _known(self, sentence: str) -> bool:
+        return sentence in self._rows or sentence in self._vectors
+
+    def _stack(self, sentences: Sequence[str]) -> np.ndarray:
+        """The vectors of known sentences, one row each (the caller holds the lock)."""
+        if all(s in self._rows for s in sentences):
+            return self._matrix[[self._rows[s] for s in sentences]]
+        return np.stack(
+            [
+                self._matrix[self._rows[s]] if s in self._rows else self._vectors[s]
+                for s in sentences
+            ]
+        )
 
     def add(self, sentences: Sequence[str]) -> None:
         """Embed the sentences not seen before, in batches of similar length (a batch is
         padded to its longest sentence; on the 10k-chunk benchmark library about a third
         more sentences a second than batches in document order)."""
         with self._lock:
-            todo = sorted(
-                {s for s in sentences if s not in self._vectors}, key=lambda s: (len(s), s)
-            )
+            todo = sorted({s for s in sentences if not self._known(s)}, key=lambda s: (len(s), s))
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             vectors = unit_rows(self._embed(batch))
@@ -57,7 +76,7 @@ class SentenceVectors:
     def missing(self, sentences: Sequence[str]) -> int:
         """How many of these sentences have no vector yet."""
         with self._lock:
-            return sum(1 for s in set(sentences) if s not in self._vectors)
+            return sum(1 for s in set(sentences) if not self._known(s))
 
     def load(self, path: Path, key: str) -> int:
         """Add the vectors saved in ``path`` for embeddings ``key``; how many were read.
@@ -69,16 +88,26 @@ class SentenceVectors:
                 if str(saved["key"]) != key:
                     log.info("sentence vectors in %s are another model's: not used", path)
                     return 0
-                texts, vectors = saved["texts"], saved["vectors"]
+                texts, vectors = _texts(saved["texts"]), np.asarray(saved["vectors"])
                 library = str(saved["library"]) if "library" in saved.files else ""
         except FileNotFoundError:
             return 0
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             log.warning("sentence vectors in %s are unreadable (%s): computed again", path, exc)
             return 0
+        if len(texts) != len(vectors):
+            log.warning("sentence vectors in %s do not match their texts: computed again", path)
+            return 0
         with self._lock:
-            for text, vector in zip(texts, vectors, strict=True):
-                self._vectors.setdefault(str(text), vector)
+            if self._rows or self._vectors:  # keep what is known; add the rest
+                self._vectors.update(
+                    (t, v) for t, v in zip(texts, vectors, strict=True) if not self._known(t)
+                )
+            else:
+                self._matrix, self._rows = (
+                    vectors.astype(np.float32, copy=False),
+                    {t: i for i, t in enumerate(texts)},
+                )
         self.saved_library = library
         return len(texts)
 
@@ -88,13 +117,13 @@ class SentenceVectors:
         self.add(sentences)
         wanted = list(dict.fromkeys(sentences))
         with self._lock:
-            vectors = np.stack([self._vectors[s] for s in wanted]) if wanted else np.zeros((0, 0))
+            vectors = self._stack(wanted) if wanted else np.zeros((0, 0), dtype=np.float32)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
         np.savez(
             tmp,
             key=np.array(key),
-            texts=np.array(wanted, dtype=str),
+            texts=np.frombuffer(json.dumps(wanted).encode("utf-8"), dtype=np.uint8),
             vectors=vectors,
             library=np.array(library),
         )
@@ -107,8 +136,25 @@ class SentenceVectors:
         self.add(sentences)
         vector = unit_rows(np.asarray(query, dtype=np.float32))[0]
         with self._lock:
-            matrix = np.stack([self._vectors[s] for s in sentences])
+            matrix = self._stack(sentences)
         return [float(x) for x in matrix @ vector]
+
+
+def _texts(stored: np.ndarray) -> list[str]:
+    """The saved sentences: UTF-8 JSON bytes (or, in files saved before, a string array,
+    whose fixed width made a large library's file many times its text)."""
+    if stored.dtype == np.uint8:
+        texts = json.loads(stored.tobytes().decode("utf-8"))
+        if not isinstance(texts, list):
+            raise ValueError("its texts are not a list")
+        return [str(t) for t in texts]
+    return [str(t) for t in stored]
+
+
+def saved_texts(path: Path) -> list[str]:
+    """The sentences a saved file holds, in order."""
+    with np.load(path, allow_pickle=False) as saved:
+        return _texts(saved["texts"])
 
 
 def embeddings_key(name: str, backend: str) -> str:

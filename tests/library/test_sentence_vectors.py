@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from conftest import make_settings
 from fakes import HashEmbedder
 
-from assistant.library.sentence_vectors import SentenceVectors
+from assistant.library.sentence_vectors import SentenceVectors, saved_texts
 
 
 class Counting(HashEmbedder):
@@ -49,8 +50,7 @@ def test_another_model_or_a_damaged_file_is_ignored(tmp_path: Path) -> None:
 
 
 def _saved_texts(path: Path) -> list[str]:
-    with np.load(path) as saved:
-        return [str(t) for t in saved["texts"]]
+    return saved_texts(path)
 
 
 def test_ingest_embeds_every_sentence_so_a_start_and_a_first_answer_embed_none(
@@ -125,3 +125,23 @@ def test_a_later_ingest_embeds_only_the_new_sentences(tmp_path: Path) -> None:
     (corpus / "ports.md").unlink()
     ingest_paths([corpus], settings, lambda: open_store(settings, Counting()), Counting())
     assert set(_saved_texts(settings.sentence_vectors_path)) == before  # the gone are dropped
+
+
+def test_texts_round_trip_compactly_and_files_saved_before_still_load(tmp_path: Path) -> None:
+    sentences = ["Rural proofing — a check.", "Ynys Môn’s ports.", "£246bn of GVA (2017)."]
+    path = tmp_path / "sentences.npz"
+    vectors = SentenceVectors(HashEmbedder().embed_documents)
+    vectors.save(path, "hash [test]", sentences, "digest")
+    assert saved_texts(path) == sentences
+    with np.load(path) as saved:  # UTF-8 bytes, not a fixed-width string per sentence
+        assert saved["texts"].dtype == np.uint8
+        matrix = saved["vectors"]
+    old = tmp_path / "old.npz"  # the format written before: a string array
+    np.savez(old, key=np.array("hash [test]"), texts=np.array(sentences), vectors=matrix)
+    loaded = SentenceVectors(HashEmbedder().embed_documents)
+    assert loaded.load(old, "hash [test]") == 3 and loaded.missing(sentences) == 0
+    query = HashEmbedder().embed_query("rural ports")
+    assert loaded.cosines(query, sentences) == pytest.approx(vectors.cosines(query, sentences))
+    short = tmp_path / "short.npz"  # texts and vectors out of step: not used
+    np.savez(short, key=np.array("hash [test]"), texts=np.array(sentences), vectors=matrix[:2])
+    assert SentenceVectors(HashEmbedder().embed_documents).load(short, "hash [test]") == 0
