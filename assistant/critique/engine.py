@@ -83,14 +83,20 @@ class DraftAnalysis:
 def embed_units(
     units: Sequence[DraftUnit], embeddings: LisaEmbeddings, report: Progress
 ) -> np.ndarray:
-    """Every unit embedded once, in batches, with progress."""
+    """Every distinct unit text embedded once, shortest first, in batches, with progress.
+
+    Sorting the whole draft by length (not each batch of it) keeps the padding of every
+    batch small: a batch is computed to its longest text."""
     texts = [u.embed_text for u in units]
-    out: list[list[float]] = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        out.extend(embeddings.embed_documents(texts[start : start + EMBED_BATCH]))
-        done = min(1.0, (start + EMBED_BATCH) / max(len(texts), 1))
+    distinct = sorted(set(texts), key=lambda t: (len(t), t))
+    found: dict[str, list[float]] = {}
+    for start in range(0, len(distinct), EMBED_BATCH):
+        batch = distinct[start : start + EMBED_BATCH]
+        found.update(zip(batch, embeddings.embed_documents(batch), strict=True))
+        done = min(1.0, (start + EMBED_BATCH) / max(len(distinct), 1))
         report(0.1 + 0.75 * done, "embedding the draft")
-    return unit_rows(np.asarray(out, dtype=np.float32).reshape(len(texts), -1))
+    rows = [found[t] for t in texts]
+    return unit_rows(np.asarray(rows, dtype=np.float32).reshape(len(texts), -1))
 
 
 def heading_rows(

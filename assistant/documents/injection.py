@@ -132,8 +132,9 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "addresses assessment tools or claims full compliance in another language",
         re.compile(
             # someone or something that assesses, in French, Welsh, German, Spanish,
-            # Italian or Polish ...
-            r"(?=.*\b(?:[ée]valuat(?:eur|rice)s?|examinat(?:eur|rice)s?|outils?\s+d['’]"
+            # Italian or Polish ... (both looked for from the start of a line: from every
+            # position, as a bare search does, each look-ahead rescans the rest of the line)
+            r"^(?=.*\b(?:[ée]valuat(?:eur|rice)s?|examinat(?:eur|rice)s?|outils?\s+d['’]"
             r"[ée]valuation|[ée]valuation\s+automatique|asesydd|aseswyr|adolygydd|adolygwyr|"
             r"asesu\s+awtomatig|offer\s+asesu|pr[üu]fer(?:in)?|gutachter(?:in)?|"
             r"automatische[nrs]?\s+(?:pr[üu]f|bewert)\w*|evaluador(?:es|a)?|revisor(?:es|a)?|"
@@ -143,7 +144,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"(?=.*\b(?:conforme|conformes|cydymffurfio|konform|cumple|cumplen|conformidad|"
             r"zgodn\w+|consid[ée]r\w+|ystyriwch|betrachten|consideren|considerate|"
             r"uznaj\w*|ignor\w+|anwybyddu))",
-            re.IGNORECASE,
+            re.IGNORECASE | re.MULTILINE,
         ),
     ),
 )
