@@ -113,11 +113,10 @@ class OnnxEmbeddings(LisaEmbeddings):
 
 
 def _source(settings: Settings) -> tuple[Path, str]:
-    """The model folder to export and its weights' sha256 (checked for the bundled one)."""
+    """The model folder to export and its weights' sha256 (for the bundled model the
+    published one: its weights are checked against it before any export reads them)."""
     if not settings.embedding_model:
-        folder = bundled_model_path()
-        verify_sha256(folder / "model.safetensors", BUNDLED_SHA256)
-        return folder, BUNDLED_SHA256
+        return bundled_model_path(), BUNDLED_SHA256
     folder = Path(settings.embedding_model).expanduser()
     if not folder.is_dir():
         raise EmbeddingModelError(
@@ -161,6 +160,7 @@ def load_onnx(settings: Settings) -> OnnxEmbeddings:
             "Preparing the embedding model for fast CPU use (once, about 10 seconds)…",
             file=sys.stderr,
         )
+        verify_sha256(folder / "model.safetensors", source_sha256)  # before it is read
         try:
             export_onnx(folder, export_dir, source_sha256)
         except ImportError as exc:
