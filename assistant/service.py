@@ -283,9 +283,15 @@ def build_answer_chain(
 def build_lisa(settings: Settings, embeddings: LisaEmbeddings | None = None) -> Lisa:
     """Load everything once. Raises with a clear message when something is missing."""
     prompts = load_prompts(settings.prompts_dir)
+    try:  # before the library is read: an ingest that lands meanwhile is seen by ``refresh``
+        seen = settings.manifest_path.stat().st_mtime_ns
+    except FileNotFoundError:
+        seen = 0
     embeddings = embeddings or build_embeddings(settings)
     store = open_store(settings, embeddings, defer=True)  # connects when first needed
     retriever = build_retriever(settings, store, embeddings)
     chain, label = build_answer_chain(settings, retriever, prompts)
     rubric = load_rubric(settings.prompts_dir / "rubric.yaml")
-    return Lisa(settings, embeddings, store, prompts, retriever, chain, label, rubric)
+    return Lisa(
+        settings, embeddings, store, prompts, retriever, chain, label, rubric, _manifest_seen=seen
+    )

@@ -28,7 +28,7 @@ from assistant.library.keyword_files import save_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.manifest import Manifest
 from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
-from assistant.library.snapshot import from_records, save_snapshot
+from assistant.library.snapshot import discard_snapshot, from_records, save_snapshot
 from assistant.library.store import (
     GuidanceStore,
     library_digest,
@@ -147,6 +147,7 @@ def ingest_paths(
         return report
     with writer_lock(settings):
         store = open_store()
+        discard_snapshot(settings)  # saved again at the end, once the manifest is
         if rebuild:  # written into a fresh collection, then swapped in: never half a library
             fresh, rebuilt = store.fresh_sibling(), Manifest()
             _apply(plan, [], fresh, rebuilt, settings, embeddings, report, progress, None)
@@ -185,7 +186,8 @@ def save_library_indexes(
         [c.text for c in chunks],
         library_digest(chunks),
     )
-    save_snapshot(settings, records, library, key)
+    if not settings.chroma_host:  # a server's library is always read from the server
+        save_snapshot(settings, records, library, key)
     return len(chunks)
 
 

@@ -21,6 +21,8 @@ snapshot is never used: other machines may change the library.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 from dataclasses import dataclass
@@ -110,21 +112,31 @@ def save_snapshot(
     return True
 
 
-def _read_json(path: Path) -> Any:
+def _read(path: Path) -> bytes:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_bytes()
     except FileNotFoundError:
-        raise StaleSnapshot(f"no snapshot saved in {path.parent}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StaleSnapshot(f"{path.name} is unreadable ({exc})") from exc
+        raise StaleSnapshot(f"{path.name} is missing from {path.parent}") from None
+    except OSError as exc:
+        raise StaleSnapshot(f"{path.name} is unreadable ({exc.strerror or exc})") from exc
+
+
+def _json(data: bytes, name: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StaleSnapshot(f"{name} is unreadable ({exc})") from exc
 
 
 def load_snapshot(settings: Settings, embeddings_key: str, exact_max: int) -> LibraryRead:
-    """The saved library, when it is this library as it stands; else StaleSnapshot."""
+    """The saved library, when it is this library as it stands; else StaleSnapshot.
+
+    Each file is read once and checked against the record's sha256 before it is parsed,
+    so files an ingest swaps in meanwhile are never mixed with the record read before."""
     if settings.chroma_host:
         raise StaleSnapshot("a Chroma server's library is read from the server")
     folder = settings.snapshot_dir
-    record = _read_json(folder / RECORD)
+    record = _json(_read(folder / RECORD), RECORD)
     if not isinstance(record, dict):
         raise StaleSnapshot("its record is not a LISA snapshot record")
     for key, value in _identity(settings, embeddings_key).items():
@@ -134,27 +146,42 @@ def load_snapshot(settings: Settings, embeddings_key: str, exact_max: int) -> Li
     files = record.get("files")
     if not isinstance(files, dict) or RECORDS not in files or STEMS not in files:
         raise StaleSnapshot("its record lists no records or stems file")
-    for name, digest in files.items():
-        try:
-            actual = file_sha256(folder / name)
-        except OSError as exc:
-            raise StaleSnapshot(f"{name} is unreadable ({exc.strerror or exc})") from exc
-        if actual != digest:
-            raise StaleSnapshot(f"{name} is damaged (its sha256 differs from the record's)")
-    rows = _read_json(folder / RECORDS)
+
+    def verified(name: str) -> bytes:
+        data = _read(folder / name)
+        if hashlib.sha256(data).hexdigest() != files[name]:
+            raise StaleSnapshot(f"{name} is damaged or was replaced (its sha256 differs)")
+        return data
+
+    rows = _json(verified(RECORDS), RECORDS)
     if not isinstance(rows, list) or len(rows) != record.get("count"):
         raise StaleSnapshot("its records do not match its record's count")
-    records = Records([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-    chunks = records.chunks()
+    try:
+        records = Records([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        chunks = records.chunks()
+    except (IndexError, KeyError, TypeError, ValueError) as exc:
+        raise StaleSnapshot(f"its records are not chunk records ({exc!r})") from exc
     vectors = None
     if 0 < len(chunks) <= exact_max:
         if VECTORS not in files:
             raise StaleSnapshot("it holds no vectors and the library is now searched exactly")
-        vectors = np.load(folder / VECTORS, allow_pickle=False)
-        if vectors.shape[0] != len(chunks):
+        try:
+            vectors = np.load(io.BytesIO(verified(VECTORS)), allow_pickle=False)
+        except ValueError as exc:
+            raise StaleSnapshot(f"{VECTORS} is unreadable ({exc})") from exc
+        if vectors.ndim != 2 or vectors.shape[0] != len(chunks):
             raise StaleSnapshot("its vectors do not match its records")
-    stems = _read_json(folder / STEMS)
+    stems = _json(verified(STEMS), STEMS)
+    if not isinstance(stems, list):
+        raise StaleSnapshot("its stems are not a list")
     return LibraryRead(chunks, vectors, LibraryLexicon.from_stems(stems))
+
+
+def discard_snapshot(settings: Settings) -> None:
+    """Make the saved snapshot unusable before an ingest writes to the store (the caller
+    holds the writer lock): an ingest cut off before it saves the manifest leaves the
+    store changed under the old manifest, and the old snapshot must not be read then."""
+    (settings.snapshot_dir / RECORD).unlink(missing_ok=True)
 
 
 def library_for(

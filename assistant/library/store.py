@@ -169,9 +169,11 @@ class GuidanceStore:
             return self._vectorstore
 
     def close(self) -> None:
-        """Release the client, if this store ever connected (it does not reconnect)."""
-        if self._client is not None:
-            self._client.close()
+        """Release the client, if this store ever connected; it never connects again."""
+        with self._opening:
+            self._connect = None
+            if self._client is not None:
+                self._client.close()
 
     def fresh_sibling(self) -> GuidanceStore:
         """An empty collection beside this one for a rebuild (a rebuild cut off before

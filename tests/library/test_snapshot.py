@@ -162,3 +162,38 @@ def test_a_cold_ask_never_imports_chroma(ingested_settings: Settings) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+def test_files_swapped_in_after_the_record_was_read_are_not_mixed_with_it(
+    tmp_path: Path,
+) -> None:
+    """An ingest replacing the snapshot while a start reads it: a file that is not the one
+    the record describes (here, other vectors of the same shape) is never used."""
+    settings = _library(tmp_path)
+    vectors = np.load(settings.snapshot_dir / VECTORS)
+    np.save(settings.snapshot_dir / VECTORS, vectors[::-1].copy(), allow_pickle=False)
+    with pytest.raises(StaleSnapshot, match="replaced"):
+        load_snapshot(settings, KEY, 50_000)
+
+
+class _Interrupted(HashEmbedder):
+    """Embeds nothing: an ingest using it is cut off at its first write."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise KeyboardInterrupt
+
+
+def test_an_ingest_cut_off_before_its_manifest_leaves_no_snapshot_to_trust(
+    tmp_path: Path,
+) -> None:
+    settings = _library(tmp_path)
+    (settings.corpus_dir / "harbours.md").write_text("# Harbours\n\nDredging for ports.\n")
+    cut = _Interrupted()
+    cut.name = EMBEDDER.name  # the same model, so nothing is re-embedded for that reason
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([settings.corpus_dir], settings, lambda: open_store(settings, cut), cut)
+    with pytest.raises(StaleSnapshot):
+        load_snapshot(settings, KEY, 50_000)
+    store = open_store(settings, EMBEDDER, defer=True)
+    library = library_for(settings, store, KEY, 50_000)
+    assert library.chunks == _from_chroma(settings).chunks  # what Chroma holds, read there
