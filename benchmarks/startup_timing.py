@@ -30,13 +30,12 @@ def save_snapshot_timed(settings: Settings, embeddings: Any) -> float:
     """What ingest does last: read the library from Chroma and save its snapshot (seconds
     of the save alone)."""
     from assistant.library.sentence_vectors import embeddings_key
-    from assistant.library.snapshot import from_records, save_snapshot
+    from assistant.library.snapshot import read_store, save_snapshot
     from assistant.library.store import open_store, writer_lock
 
     exact_max = settings.exact_search_max_chunks
     store = open_store(settings, embeddings)
-    records = store.records(vectors=store.count() <= exact_max)
-    library = from_records(records, exact_max)
+    records, library = read_store(store, exact_max)
     key = embeddings_key(embeddings.name, embeddings.backend)
     started = time.perf_counter()
     with writer_lock(settings):

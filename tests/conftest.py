@@ -47,6 +47,27 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def ingest_with(settings: Settings, embeddings: LisaEmbeddings) -> None:
+    """Ingest ``settings.corpus_dir`` into its store with ``embeddings``; every file must
+    ingest."""
+    from assistant.library.ingest import ingest_paths
+    from assistant.library.store import open_store
+
+    report = ingest_paths(
+        [settings.corpus_dir], settings, lambda: open_store(settings, embeddings), embeddings
+    )
+    assert report.ok, report.files
+
+
+def copied_library(tmp: Path, embeddings: LisaEmbeddings, **overrides: object) -> Settings:
+    """Settings with a copy of the corpus (free to edit) in ``tmp``, ingested."""
+    corpus = tmp / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(tmp, corpus_dir=corpus, **overrides)
+    ingest_with(settings, embeddings)
+    return settings
+
+
 @pytest.fixture
 def hash_embedder() -> HashEmbedder:
     return HashEmbedder()

@@ -28,7 +28,7 @@ from assistant.documents.chunking import Chunk
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.sentence_vectors import SentenceVectors
-from assistant.library.snapshot import LibraryRead, from_records
+from assistant.library.snapshot import LibraryRead, read_store
 from assistant.library.store import GuidanceStore
 
 RRF_K = 60
@@ -105,7 +105,7 @@ class HybridRetriever:
         self.floor = floor
         self.candidates = candidates
         if library is None:
-            library = from_records(store.records(vectors=store.count() <= exact_max), exact_max)
+            library = read_store(store, exact_max)[1]
         self.chunks: list[Chunk] = library.chunks
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self.keywords = (keyword_index or _build_keywords)(self.chunks)

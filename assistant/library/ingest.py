@@ -28,7 +28,7 @@ from assistant.library.keyword_files import save_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.manifest import Manifest
 from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
-from assistant.library.snapshot import discard_snapshot, from_records, save_snapshot
+from assistant.library.snapshot import discard_snapshot, read_store, save_snapshot
 from assistant.library.store import (
     GuidanceStore,
     library_digest,
@@ -174,8 +174,7 @@ def save_library_indexes(
     snapshot a start reads instead of Chroma. The caller holds the writer lock. Returns the
     library's chunk count."""
     exact_max = settings.exact_search_max_chunks
-    records = store.records(vectors=store.count() <= exact_max)
-    library = from_records(records, exact_max)
+    records, library = read_store(store, exact_max)
     chunks = library.chunks
     key = embeddings_key(embeddings.name, embeddings.backend)
     save_keywords(settings, KeywordIndex(chunk_texts(chunks)), chunks)

@@ -80,6 +80,13 @@ def from_records(records: Records, exact_max: int) -> LibraryRead:
     return LibraryRead(chunks, vectors, LibraryLexicon(c.embedding_text() for c in chunks))
 
 
+def read_store(store: GuidanceStore, exact_max: int) -> tuple[Records, LibraryRead]:
+    """The library read from Chroma (with its vectors when it is searched exactly), as
+    records and as a start uses it."""
+    records = store.records(vectors=store.count() <= exact_max)
+    return records, from_records(records, exact_max)
+
+
 def save_snapshot(
     settings: Settings,
     records: Records,
@@ -195,8 +202,7 @@ def library_for(
         if not settings.chroma_host:
             log.info("library read from Chroma: %s", exc)
     manifest = manifest_identity(settings)  # before the read: a save checks it is unchanged
-    records = store.records(vectors=store.count() <= exact_max)
-    library = from_records(records, exact_max)
+    records, library = read_store(store, exact_max)
     if settings.chroma_host:
         return library
     try:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, make_settings
+from conftest import copied_library, ingest_with, make_settings
 from fakes import HashEmbedder
 
 from assistant.ask.answerability import FEATURES, AnswerabilityModel
 from assistant.ask.retrieval import HybridRetriever
-from assistant.library.ingest import ingest_paths
 from assistant.library.keyword_files import RECORD, keywords_for, load_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.store import open_store, writer_lock
@@ -40,19 +39,12 @@ class CountingBuilder:
         return KeywordIndex(texts)
 
 
-def _library(tmp_path: Path) -> Settings:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    settings = make_settings(tmp_path, corpus_dir=corpus)
-    _ingest(settings)
-    return settings
+def _library(tmp_path: Path, **overrides: object) -> Settings:
+    return copied_library(tmp_path, EMBEDDER, **overrides)
 
 
 def _ingest(settings: Settings) -> None:
-    report = ingest_paths(
-        [settings.corpus_dir], settings, lambda: open_store(settings, EMBEDDER), EMBEDDER
-    )
-    assert report.ok
+    ingest_with(settings, EMBEDDER)
 
 
 def _start(settings: Settings) -> tuple[HybridRetriever, CountingBuilder]:

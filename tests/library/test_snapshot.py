@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, REPO, make_settings
+from conftest import REPO, copied_library, ingest_with
 from fakes import HashEmbedder
 
 from assistant.library.ingest import ingest_paths
@@ -38,18 +38,11 @@ KEY = embeddings_key(EMBEDDER.name, EMBEDDER.backend)
 
 
 def _library(tmp_path: Path, **overrides: object) -> Settings:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    settings = make_settings(tmp_path, corpus_dir=corpus, **overrides)
-    _ingest(settings)
-    return settings
+    return copied_library(tmp_path, EMBEDDER, **overrides)
 
 
 def _ingest(settings: Settings) -> None:
-    report = ingest_paths(
-        [settings.corpus_dir], settings, lambda: open_store(settings, EMBEDDER), EMBEDDER
-    )
-    assert report.ok
+    ingest_with(settings, EMBEDDER)
 
 
 def _from_chroma(settings: Settings, exact_max: int = 50_000):  # type: ignore[no-untyped-def]
