@@ -28,6 +28,20 @@ _CONTINUES = re.compile(
 # that is the previous turn ("what sort of problems is it tackling?").
 _PRONOUNS = r"it|its|they|them|their|these|those|he|she"
 _PRONOUN = re.compile(rf"\b({_PRONOUNS})\b", re.IGNORECASE)
+# A pronoun in a later clause whose antecedent the question itself names first: "Who agrees
+# a LIS once it's developed?", "What is the panel and who sits on it?". The first clause
+# holds a noun phrase (a determiner, then a topic word); the pronouns all come after the
+# boundary (a subordinating conjunction, or "and"/"but" starting a new clause).
+_CLAUSE_BOUNDARY = re.compile(
+    r"\b(?:once|when|whenever|after|before|until|unless|if|while|as\s+soon\s+as|"
+    r"(?:and|but)(?=\s+(?:what|which|who|whom|how|why|when|where|is|are|does|do|can|should|"
+    rf"must|will|{_PRONOUNS})\b))\b",
+    re.IGNORECASE,
+)
+_NOUN_PHRASE = re.compile(
+    r"\b(?:a|an|the|our|my|your|each|every|any)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)",
+    re.IGNORECASE,
+)
 # Words that point back to something said before, pronouns among them.
 _POINTS_BACK = re.compile(
     rf"\b({_PRONOUNS}|this|that|there|one|ones|the\s+same|"
@@ -130,9 +144,22 @@ def depends_on_previous(question: str) -> bool:
         return False
     if _ONE.search(question) or _DEMONSTRATIVE.search(question) or _CLOSING.search(question):
         return True
-    if _PRONOUN.search(_DUMMY_IT.sub(" ", question)) or _THERE.search(question):
+    if _refers_back(_DUMMY_IT.sub(" ", question)) or _THERE.search(question):
         return True
     return bool(_POINTS_BACK.search(question)) and len(topic) < 2
+
+
+def _refers_back(question: str) -> bool:
+    """A personal pronoun that refers outside the question: one in the first clause, or
+    one in a later clause when the first names no noun phrase of its own."""
+    first = _PRONOUN.search(question)
+    if first is None:
+        return False
+    boundary = _CLAUSE_BOUNDARY.search(question)
+    if boundary is None or boundary.start() > first.start():
+        return True
+    head = question[: boundary.start()]
+    return not any(own_topic(np.group(1)) for np in _NOUN_PHRASE.finditer(head))
 
 
 def _names_its_topic_first(question: str) -> bool:

@@ -179,3 +179,30 @@ def test_a_fronted_part_that_is_a_question_or_points_back_is_not_a_topic(questio
 def test_an_explicit_change_of_subject_stands_on_its_own(question: str) -> None:
     assert not depends_on_previous(question)
     assert HeuristicCondenser().condense(question, HISTORY) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who approves the harbour plan once it is drafted?",  # "it" is the harbour plan
+        "What is the ferry levy and who collects it?",
+        "Can a marina apply for the grant before it opens?",
+        "Who inspects the sea walls after they are repaired?",
+    ],
+)
+def test_a_pronoun_in_a_later_clause_can_refer_inside_the_question(question: str) -> None:
+    assert not depends_on_previous(question)
+    assert HeuristicCondenser().condense(question, HISTORY) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happens once it is approved?",  # no noun phrase before the clause boundary
+        "How is it funded once the harbour plan is agreed?",  # the pronoun comes first
+        "And who collects it once the levy starts?",
+    ],
+)
+def test_a_pronoun_with_nothing_before_it_to_refer_to_points_back(question: str) -> None:
+    assert depends_on_previous(question)
+    assert "coastal" in HeuristicCondenser().condense(question, HISTORY)
