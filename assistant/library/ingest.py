@@ -147,6 +147,7 @@ def ingest_paths(
         return report
     with writer_lock(settings):
         store = open_store()
+        store.repair_swap()  # a reader leaves a broken swap to the writer
         discard_snapshot(settings)  # saved again at the end, once the manifest is
         if rebuild:  # written into a fresh collection, then swapped in: never half a library
             fresh, rebuilt = store.fresh_sibling(), Manifest()

@@ -8,12 +8,14 @@ versions the collection holds, so ingest can skip unchanged files.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +28,8 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger("lisa.store")
 
 
 class StoreBusyError(LisaError, RuntimeError):
@@ -127,6 +131,7 @@ class GuidanceStore:
     def __init__(self, client: Any, collection: str, embeddings: Embeddings) -> None:
         self._client: Any = client
         self._connect: Callable[[], Any] | None = None
+        self._lock_path: Path | None = None
         self._vectorstore: Chroma | None = None
         self._opening = threading.Lock()
         self.collection = collection
@@ -134,10 +139,17 @@ class GuidanceStore:
 
     @classmethod
     def deferred(
-        cls, connect: Callable[[], Any], collection: str, embeddings: Embeddings
+        cls,
+        connect: Callable[[], Any],
+        collection: str,
+        embeddings: Embeddings,
+        lock_path: Path | None = None,
     ) -> GuidanceStore:
+        """A store that connects on first use (then repairs a broken swap, see
+        ``recover_swap``, under the writer lock at ``lock_path``)."""
         store = cls(None, collection, embeddings)
         store._connect = connect
+        store._lock_path = lock_path
         return store
 
     @property
@@ -149,7 +161,7 @@ class GuidanceStore:
         with self._opening:
             if self._client is None and self._connect is not None:
                 client = self._connect()
-                recover_swap(client, self.collection)
+                recover_swap(client, self.collection, self._lock_path)
                 self._client = client
             return self._client
 
@@ -193,6 +205,10 @@ class GuidanceStore:
         self.client.get_collection(rebuilt.collection).modify(name=self.collection)
         _drop(self.client, self.collection + RETIRED_SUFFIX)
         return GuidanceStore(self.client, self.collection, self.embeddings)
+
+    def repair_swap(self) -> None:
+        """Finish a swap a crash cut short; the caller holds ``writer_lock``."""
+        recover_swap(self.client, self.collection)
 
     def count(self) -> int:
         return int(self.vectorstore._collection.count())
@@ -336,12 +352,33 @@ def _drop(client: Any, name: str) -> None:
         client.delete_collection(name)
 
 
-def recover_swap(client: Any, collection: str) -> None:
+def recover_swap(client: Any, collection: str, lock_path: Path | None = None) -> None:
     """Finish a swap a crash cut short: with no live collection but a retired one, the
-    retired one is the library again (its manifest was never replaced)."""
-    names = _collection_names(client)
-    if collection not in names and collection + RETIRED_SUFFIX in names:
-        client.get_collection(collection + RETIRED_SUFFIX).modify(name=collection)
+    retired one is the library again (its manifest was never replaced).
+
+    A reader passes the writer lock's ``lock_path``: the repair is made only while that
+    lock is free, since a writer holding it may be between its two renames right now (it
+    finishes the swap itself). A writer already holding the lock passes ``None``."""
+
+    def broken() -> bool:
+        names = _collection_names(client)
+        return collection not in names and collection + RETIRED_SUFFIX in names
+
+    if not broken():
+        return
+    lock = FileLock(str(lock_path)) if lock_path is not None else None
+    if lock is not None:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.info("a writer holds the store: the swap it is making is left to it")
+            return
+    try:
+        if broken():
+            client.get_collection(collection + RETIRED_SUFFIX).modify(name=collection)
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def library_digest(chunks: Sequence[Chunk]) -> str:
@@ -354,11 +391,14 @@ def library_digest(chunks: Sequence[Chunk]) -> str:
 
 
 def open_store(settings: Settings, embeddings: Embeddings, defer: bool = False) -> GuidanceStore:
-    """The configured collection; with ``defer`` it connects on first use."""
+    """The configured collection; with ``defer`` it connects on first use. A broken swap
+    is repaired on opening only while no writer holds the lock (an ingest, which holds
+    it, repairs one itself: ``GuidanceStore.repair_swap``)."""
+    lock_path = None if settings.chroma_host else settings.lock_path
     if defer:
         return GuidanceStore.deferred(
-            lambda: make_client(settings), settings.collection, embeddings
+            lambda: make_client(settings), settings.collection, embeddings, lock_path
         )
     client = make_client(settings)
-    recover_swap(client, settings.collection)
+    recover_swap(client, settings.collection, lock_path)
     return GuidanceStore(client, settings.collection, embeddings)

@@ -12,7 +12,7 @@ from conftest import make_settings
 from fakes import HashEmbedder
 
 from assistant.library.ingest import ingest_paths
-from assistant.library.store import RETIRED_SUFFIX, open_store
+from assistant.library.store import RETIRED_SUFFIX, open_store, writer_lock
 
 
 class FailingEmbedder(HashEmbedder):
@@ -108,4 +108,40 @@ def test_a_crash_between_the_swaps_renames_is_repaired_when_the_store_opens(
     client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
     assert settings.collection not in {c.name for c in client.list_collections()}
     assert open_store(settings, embedder).count() == report.total_chunks
+    assert _names(settings) == {settings.collection}
+
+
+def test_a_reader_leaves_a_swap_to_the_writer_that_holds_the_lock(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
+    embedder = HashEmbedder(dimension=32)
+    _library(corpus, files=2)
+    report = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
+    client = open_store(settings, embedder).client
+    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    retired_only = {settings.collection + RETIRED_SUFFIX}
+    with writer_lock(settings):  # a writer between its two renames
+        assert open_store(settings, embedder).client is not None
+        assert open_store(settings, embedder, defer=True).client is not None
+        assert _names(settings) == retired_only
+        # the writer itself, holding the lock, repairs it
+        open_store(settings, embedder).repair_swap()
+        assert _names(settings) == {settings.collection}
+    assert open_store(settings, embedder).count() == report.total_chunks
+
+
+def test_an_ingest_repairs_a_broken_swap_before_it_writes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
+    embedder = HashEmbedder(dimension=32)
+    _library(corpus, files=2)
+    first = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
+    client = open_store(settings, embedder).client
+    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    (corpus / "extra.md").write_text("# Extra\n\nA further note on harbour dredging.\n")
+    with writer_lock(settings):
+        held = open_store(settings, embedder)  # opened under the lock: left broken
+    again = ingest_paths([corpus], settings, lambda: held, embedder)
+    assert again.total_chunks > first.total_chunks
+    assert open_store(settings, embedder).count() == again.total_chunks
     assert _names(settings) == {settings.collection}
