@@ -28,18 +28,8 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
-# Forms of the auxiliary verbs that scikit-learn's list leaves out (it has "do" and "done"
-# but not "does" or "did"): they frame a question, never name its topic.
-_AUXILIARIES = frozenset("does did doing having shall ought got gets okay ok yes".split())
-
-
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    """scikit-learn's list and ``_AUXILIARIES``."""
-    return _sklearn_stop_words() | _AUXILIARIES
-
-
-def _sklearn_stop_words() -> frozenset[str]:
     """scikit-learn's list, read from its source file: importing
     ``sklearn.feature_extraction`` pulls in scipy (about a second at every cold ask)."""
     spec = importlib.util.find_spec("sklearn")

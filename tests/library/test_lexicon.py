@@ -7,15 +7,14 @@ import sys
 
 from conftest import REPO
 
-from assistant.library.lexicon import _AUXILIARIES, _stop_words, topic_words
+from assistant.library.lexicon import _stop_words, topic_words
 
 
-def test_the_stop_words_are_scikit_learns_list_and_the_auxiliaries_it_leaves_out() -> None:
+def test_the_stop_words_are_scikit_learns_list() -> None:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    assert _stop_words() == frozenset(ENGLISH_STOP_WORDS) | _AUXILIARIES
+    assert _stop_words() == frozenset(ENGLISH_STOP_WORDS)
     assert topic_words("What are the rural areas of the county?") == {"rural", "area", "counti"}
-    assert topic_words("Does it cover ferries, and did they?") == {"cover", "ferri"}
 
 
 def test_reading_them_does_not_import_scikit_learn() -> None:
