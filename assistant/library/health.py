@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.library.store import GuidanceStore
+from assistant.library.store import GuidanceStore, Records
 from assistant.vectors import unit_rows
 
 
@@ -26,30 +26,36 @@ class SelfRetrieval:
     missed: tuple[str, ...]
 
 
-def self_retrieval(store: GuidanceStore, sample: int, exact_max: int, k: int = 3) -> SelfRetrieval:
+def self_retrieval(
+    store: GuidanceStore, sample: int, exact_max: int, records: Records | None = None, k: int = 3
+) -> SelfRetrieval:
     """Search with up to ``sample`` chunks' own vectors (evenly spread over the library)
     the way the retriever will: exactly over the stored vectors while the library has
     ``exact_max`` chunks or fewer, else through Chroma's index. A chunk counts as found
-    when it is among the ``k`` nearest or ties the k-th (identical vectors)."""
-    stored = store.vectors()
-    ids = sorted(stored)
+    when it is among the ``k`` nearest or ties the k-th (identical vectors).
+
+    ``records`` is the library as the ingest just read it (with its vectors when it is
+    searched exactly); above ``exact_max`` only the sampled chunks' vectors are fetched."""
+    if records is None or (records.vectors is None and len(records.ids) <= exact_max):
+        records = store.records(vectors=store.count() <= exact_max)
+    ids = records.ids
     if not ids:
         return SelfRetrieval(0, 0, "exact", ())
     step = max(1, len(ids) // max(sample, 1))
-    probe = ids[::step][:sample]
-    queries = np.asarray([stored[i] for i in probe], dtype=np.float32)
+    rows = list(range(0, len(ids), step))[:sample]
+    probe = [ids[r] for r in rows]
     exact = len(ids) <= exact_max
     missed: list[str] = []
     if exact:
-        matrix = unit_rows(np.asarray([stored[i] for i in ids], dtype=np.float32))
-        own = {i: n for n, i in enumerate(ids)}
-        for start in range(0, len(probe), 256):
-            block = unit_rows(queries[start : start + 256]) @ matrix.T
-            for row, chunk_id in zip(block, probe[start : start + 256], strict=True):
+        matrix = unit_rows(np.asarray(records.vectors, dtype=np.float32))  # read with them
+        for start in range(0, len(rows), 256):
+            block = matrix[rows[start : start + 256]] @ matrix.T
+            for row, own in zip(block, rows[start : start + 256], strict=True):
                 kth = np.partition(-row, min(k, len(row)) - 1)[min(k, len(row)) - 1]
-                if -row[own[chunk_id]] > kth + 1e-5:
-                    missed.append(chunk_id)
+                if -row[own] > kth + 1e-5:
+                    missed.append(ids[own])
     else:
+        queries = store.vectors_for(probe)
         for start in range(0, len(probe), 256):
             chunk = probe[start : start + 256]
             result = store.vectorstore._collection.query(

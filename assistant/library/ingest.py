@@ -31,6 +31,7 @@ from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, 
 from assistant.library.snapshot import discard_snapshot, read_store, save_snapshot
 from assistant.library.store import (
     GuidanceStore,
+    Records,
     library_digest,
     writer_lock,
 )
@@ -158,8 +159,11 @@ def ingest_paths(
         else:
             path = settings.manifest_path
             _apply(plan, removed, store, manifest, settings, embeddings, report, progress, path)
-        report.total_chunks = save_library_indexes(settings, store, embeddings)
-        report.health = self_retrieval(store, HEALTH_SAMPLE, settings.exact_search_max_chunks)
+        records = save_library_indexes(settings, store, embeddings)
+        report.total_chunks = len(records.ids)
+        report.health = self_retrieval(
+            store, HEALTH_SAMPLE, settings.exact_search_max_chunks, records
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -169,11 +173,11 @@ HEALTH_SAMPLE = 2000  # chunks searched for by their own vector after every inge
 
 def save_library_indexes(
     settings: Settings, store: GuidanceStore, embeddings: LisaEmbeddings
-) -> int:
+) -> Records:
     """Save what a start would otherwise compute from the whole library: the keyword index,
     every sentence vector (only sentences not saved before are embedded) and the library
     snapshot a start reads instead of Chroma. The caller holds the writer lock. Returns the
-    library's chunk count."""
+    library as it was read (with its vectors when it is searched exactly)."""
     exact_max = settings.exact_search_max_chunks
     records, library = read_store(store, exact_max)
     chunks = library.chunks
@@ -188,7 +192,7 @@ def save_library_indexes(
     )
     if not settings.chroma_host:  # a server's library is always read from the server
         save_snapshot(settings, records, library, key)
-    return len(chunks)
+    return records
 
 
 def _apply(

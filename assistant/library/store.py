@@ -313,6 +313,22 @@ class GuidanceStore:
             if len(data["ids"]) < page:
                 return out
 
+    def vectors_for(self, ids: Sequence[str]) -> np.ndarray:
+        """The stored vectors of ``ids``, one row each in the order given."""
+        found: dict[str, np.ndarray] = {}
+        size = self.max_batch_size()
+        for start in range(0, len(ids), size):
+            data = self.vectorstore._collection.get(
+                ids=list(ids[start : start + size]), include=["embeddings"]
+            )
+            rows = data.get("embeddings")
+            rows = [] if rows is None else rows
+            found.update(zip(data["ids"], np.asarray(rows, dtype=np.float32), strict=True))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise StoreError(f"{len(missing)} chunks have no stored vector (first: {missing[0]})")
+        return np.vstack([found[i] for i in ids]) if ids else np.zeros((0, 0), np.float32)
+
     def dense_search(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks."""
         if k <= 0:

@@ -142,3 +142,8 @@ def test_a_self_retrieval_check_through_the_approximate_index_is_reported(
     assert report.health.checked == report.total_chunks == 100
     # the approximate index's own behaviour is reported, with the chunk ids it missed
     assert set(report.health.missed) <= set(open_store(settings, embedder).vectors())
+    # the check fetched only the sampled vectors, each the stored one, in the order asked
+    store = open_store(settings, embedder)
+    stored = store.vectors()
+    some = sorted(stored)[::7][::-1]
+    assert np.allclose(store.vectors_for(some), np.asarray([stored[i] for i in some]))
