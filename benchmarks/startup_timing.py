@@ -31,7 +31,8 @@ def save_snapshot_timed(settings: Settings, embeddings: Any) -> float:
     of the save alone)."""
     from assistant.library.sentence_vectors import embeddings_key
     from assistant.library.snapshot import read_store, save_snapshot
-    from assistant.library.store import open_store, writer_lock
+    from assistant.library.store import open_store
+    from assistant.library.writer import writer_lock
 
     exact_max = settings.exact_search_max_chunks
     store = open_store(settings, embeddings)

@@ -29,12 +29,8 @@ from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.manifest import Manifest
 from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
 from assistant.library.snapshot import discard_snapshot, read_store, save_snapshot
-from assistant.library.store import (
-    GuidanceStore,
-    Records,
-    library_digest,
-    writer_lock,
-)
+from assistant.library.store import GuidanceStore, Records, library_digest
+from assistant.library.writer import writer_lock
 from assistant.settings import Settings
 
 # Bump when parsing or chunking changes what a file turns into: every file is re-chunked.
@@ -146,9 +142,9 @@ def ingest_paths(
         report.total_chunks = sum(int(f.get("chunks", 0)) for f in manifest.files.values())
         report.seconds = time.perf_counter() - started
         return report
+    store = open_store().connect()  # before the lock: a swap cut short is repaired here
     with writer_lock(settings):
-        store = open_store()
-        store.repair_swap()  # a reader leaves a broken swap to the writer
+        store.repair_swap()  # or here, if a crash broke one since
         discard_snapshot(settings)  # saved again at the end, once the manifest is
         if rebuild:  # written into a fresh collection, then swapped in: never half a library
             fresh, rebuilt = store.fresh_sibling(), Manifest()

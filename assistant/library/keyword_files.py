@@ -31,7 +31,8 @@ from assistant.library.keyword_index import (
     chunk_texts,
     tokenizer_identity,
 )
-from assistant.library.store import StoreBusyError, library_digest, writer_lock
+from assistant.library.store import library_digest
+from assistant.library.writer import StoreBusyError, writer_lock
 from assistant.settings import Settings
 
 RECORD = "record.json"

@@ -37,7 +37,8 @@ from assistant.library.embeddings import file_sha256
 from assistant.library.folders import replace_folder
 from assistant.library.keyword_files import manifest_identity
 from assistant.library.lexicon import LibraryLexicon
-from assistant.library.store import GuidanceStore, Records, StoreBusyError, writer_lock
+from assistant.library.store import GuidanceStore, Records
+from assistant.library.writer import StoreBusyError, writer_lock
 from assistant.settings import Settings
 from assistant.vectors import unit_rows
 

@@ -1,28 +1,28 @@
-"""The guidance store: Chroma (on disk or a server), its writer lock and manifest.
+"""The guidance store: Chroma, on disk or a server.
 
-Chroma silently corrupts a persist directory when two processes write to it,
-so every writer holds ``writer_lock`` first. The manifest records which file
-versions the collection holds, so ingest can skip unchanged files.
+Every writer holds ``writer.writer_lock`` first; opening a store makes sure a swap a crash
+cut short is repaired (``writer.recover_swap``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from assistant.documents.chunking import SECTION_SEP, Chunk
 from assistant.errors import LisaError
+from assistant.library.writer import (
+    RETIRED_SUFFIX,
+    drop_collection,
+    recover_swap,
+)
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 log = logging.getLogger("lisa.store")
-
-
-class StoreBusyError(LisaError, RuntimeError):
-    """Another process is writing to the store."""
 
 
 class StoreError(LisaError, RuntimeError):
@@ -58,28 +54,6 @@ def make_client(settings: Settings) -> Any:
             ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-
-
-@contextmanager
-def writer_lock(settings: Settings) -> Iterator[None]:
-    """Hold the single-writer lock or fail at once with a clear message."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.lock_path))
-    owner = settings.lock_path.with_suffix(".owner")
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        who = owner.read_text().strip() if owner.exists() else "another process"
-        raise StoreBusyError(
-            f"the guidance store in {settings.data_dir} is being written by {who}; "
-            "wait for that ingest to finish and try again"
-        ) from None
-    try:
-        owner.write_text(f"process {os.getpid()} since {time.strftime('%H:%M:%S')}")
-        yield
-    finally:
-        owner.unlink(missing_ok=True)
-        lock.release()
 
 
 def chunk_metadata(chunk: Chunk, doc_meta: dict[str, str]) -> dict[str, str | int]:
@@ -118,7 +92,6 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
 # when a collection is made. They apply to collections made from now on, so to every rebuild.
 HNSW = {"hnsw:space": "cosine", "hnsw:M": 32, "hnsw:construction_ef": 200, "hnsw:search_ef": 200}
 REBUILD_SUFFIX = "-rebuild"  # a rebuild is written here, then swapped in
-RETIRED_SUFFIX = "-retired"  # the collection a swap replaced, until it is deleted
 
 
 class GuidanceStore:
@@ -190,21 +163,29 @@ class GuidanceStore:
     def fresh_sibling(self) -> GuidanceStore:
         """An empty collection beside this one for a rebuild (a rebuild cut off before
         is dropped first); ``swap_in`` makes it the library."""
-        _drop(self.client, self.collection + REBUILD_SUFFIX)
+        drop_collection(self.client, self.collection + REBUILD_SUFFIX)
         return GuidanceStore(self.client, self.collection + REBUILD_SUFFIX, self.embeddings)
 
     def swap_in(self, rebuilt: GuidanceStore) -> GuidanceStore:
         """Make ``rebuilt`` this library under this name and drop the old collection.
 
         Two renames: the live collection is retired, then the rebuilt one takes its name.
-        A crash between them leaves no live collection and ``recover_swap`` (run whenever
-        a store is opened) puts the retired one back, so a reader never finds the library
-        empty for longer than a rename and never finds it half written."""
-        _drop(self.client, self.collection + RETIRED_SUFFIX)
+        A crash between them leaves no live collection and ``recover_swap`` (run when a
+        store connects, under the writer lock) puts the retired one back; a reader that
+        connects meanwhile waits for the swap, so it never finds the library empty or
+        half written."""
+        drop_collection(self.client, self.collection + RETIRED_SUFFIX)
         self.client.get_collection(self.collection).modify(name=self.collection + RETIRED_SUFFIX)
         self.client.get_collection(rebuilt.collection).modify(name=self.collection)
-        _drop(self.client, self.collection + RETIRED_SUFFIX)
+        drop_collection(self.client, self.collection + RETIRED_SUFFIX)
         return GuidanceStore(self.client, self.collection, self.embeddings)
+
+    def connect(self) -> GuidanceStore:
+        """Connect now (a deferred store connects on first use), waiting for a swap in
+        progress to finish (``recover_swap``). A writer connects before it takes the lock."""
+        if self.client is None:
+            raise StoreError(f"the store for '{self.collection}' has been closed")
+        return self
 
     def repair_swap(self) -> None:
         """Finish a swap a crash cut short; the caller holds ``writer_lock``."""
@@ -357,44 +338,6 @@ class Records:
             chunk_from_record(i, d, m)
             for i, d, m in zip(self.ids, self.documents, self.metadatas, strict=True)
         ]
-
-
-def _collection_names(client: Any) -> set[str]:
-    return {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
-
-
-def _drop(client: Any, name: str) -> None:
-    if name in _collection_names(client):
-        client.delete_collection(name)
-
-
-def recover_swap(client: Any, collection: str, lock_path: Path | None = None) -> None:
-    """Finish a swap a crash cut short: with no live collection but a retired one, the
-    retired one is the library again (its manifest was never replaced).
-
-    A reader passes the writer lock's ``lock_path``: the repair is made only while that
-    lock is free, since a writer holding it may be between its two renames right now (it
-    finishes the swap itself). A writer already holding the lock passes ``None``."""
-
-    def broken() -> bool:
-        names = _collection_names(client)
-        return collection not in names and collection + RETIRED_SUFFIX in names
-
-    if not broken():
-        return
-    lock = FileLock(str(lock_path)) if lock_path is not None else None
-    if lock is not None:
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            log.info("a writer holds the store: the swap it is making is left to it")
-            return
-    try:
-        if broken():
-            client.get_collection(collection + RETIRED_SUFFIX).modify(name=collection)
-    finally:
-        if lock is not None:
-            lock.release()
 
 
 def library_digest(chunks: Sequence[Chunk]) -> str:

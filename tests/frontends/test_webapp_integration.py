@@ -13,7 +13,7 @@ from conftest import CORPUS, REPO, make_settings
 from test_webapp_support import client, running_app
 
 from assistant.library.embeddings import LisaEmbeddings
-from assistant.library.store import writer_lock
+from assistant.library.writer import writer_lock
 from assistant.settings import Settings
 
 pytestmark = [

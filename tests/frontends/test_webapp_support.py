@@ -21,7 +21,7 @@ from assistant.critique.evidence import draft_units
 from assistant.critique.model import Audit, CritiqueFailure, CritiqueReport
 from assistant.documents.loading import load_document
 from assistant.documents.model import DocumentError
-from assistant.library.store import StoreBusyError
+from assistant.library.writer import StoreBusyError
 from assistant.settings import Settings
 from assistant.vectors import unit_rows
 

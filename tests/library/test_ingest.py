@@ -16,7 +16,8 @@ from fakes import HashEmbedder
 from assistant.library.ingest import ingest_paths
 from assistant.library.manifest import Manifest
 from assistant.library.passages import library_units
-from assistant.library.store import StoreBusyError, open_store, writer_lock
+from assistant.library.store import open_store
+from assistant.library.writer import StoreBusyError, writer_lock
 from assistant.settings import Settings
 
 

@@ -23,7 +23,8 @@ from assistant.ask.answerability import FEATURES, AnswerabilityModel
 from assistant.ask.retrieval import HybridRetriever
 from assistant.library.keyword_files import RECORD, keywords_for, load_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
-from assistant.library.store import open_store, writer_lock
+from assistant.library.store import open_store
+from assistant.library.writer import writer_lock
 from assistant.settings import Settings
 
 ALWAYS = AnswerabilityModel(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0)

@@ -5,6 +5,8 @@ between the swap's two renames is repaired when the store is next opened."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,14 @@ from conftest import make_settings
 from fakes import HashEmbedder
 
 from assistant.library.ingest import ingest_paths
-from assistant.library.store import RETIRED_SUFFIX, open_store, writer_lock
+from assistant.library.store import make_client, open_store
+from assistant.library.writer import (
+    RETIRED_SUFFIX,
+    StoreBusyError,
+    collection_names,
+    recover_swap,
+    writer_lock,
+)
 
 
 class FailingEmbedder(HashEmbedder):
@@ -42,8 +51,8 @@ def _library(folder: Path, files: int) -> None:
 
 
 def _names(settings) -> set[str]:  # type: ignore[no-untyped-def]
-    store = open_store(settings, HashEmbedder(dimension=32))
-    return {c.name for c in store.client.list_collections()}
+    """The collections on disk, read without opening (or repairing) the library."""
+    return collection_names(make_client(settings))
 
 
 def test_a_rebuild_is_swapped_in_whole_and_leaves_no_side_collections(tmp_path: Path) -> None:
@@ -111,7 +120,9 @@ def test_a_crash_between_the_swaps_renames_is_repaired_when_the_store_opens(
     assert _names(settings) == {settings.collection}
 
 
-def test_a_reader_leaves_a_swap_to_the_writer_that_holds_the_lock(tmp_path: Path) -> None:
+def test_a_reader_waits_for_the_writer_that_holds_the_lock_to_finish_its_swap(
+    tmp_path: Path,
+) -> None:
     corpus = tmp_path / "corpus"
     settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
     embedder = HashEmbedder(dimension=32)
@@ -121,13 +132,22 @@ def test_a_reader_leaves_a_swap_to_the_writer_that_holds_the_lock(tmp_path: Path
     client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
     retired_only = {settings.collection + RETIRED_SUFFIX}
     with writer_lock(settings):  # a writer between its two renames
-        assert open_store(settings, embedder).client is not None
-        assert open_store(settings, embedder, defer=True).client is not None
-        assert _names(settings) == retired_only
-        # the writer itself, holding the lock, repairs it
-        open_store(settings, embedder).repair_swap()
-        assert _names(settings) == {settings.collection}
-    assert open_store(settings, embedder).count() == report.total_chunks
+        with pytest.raises(StoreBusyError, match="being swapped in"):
+            recover_swap(client, settings.collection, settings.lock_path, wait=0.3)
+        assert _names(settings) == retired_only  # no empty library was made meanwhile
+
+        def finish_swap() -> None:  # the writer's second rename, a moment later
+            time.sleep(0.5)
+            client.get_collection(settings.collection + RETIRED_SUFFIX).modify(
+                name=settings.collection
+            )
+
+        writer = threading.Thread(target=finish_swap)
+        writer.start()
+        # a reader connecting meanwhile waits for it, and then reads the whole library
+        assert open_store(settings, embedder, defer=True).count() == report.total_chunks
+        writer.join()
+    assert _names(settings) == {settings.collection}
 
 
 def test_an_ingest_repairs_a_broken_swap_before_it_writes(tmp_path: Path) -> None:
@@ -139,9 +159,14 @@ def test_an_ingest_repairs_a_broken_swap_before_it_writes(tmp_path: Path) -> Non
     client = open_store(settings, embedder).client
     client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
     (corpus / "extra.md").write_text("# Extra\n\nA further note on harbour dredging.\n")
-    with writer_lock(settings):
-        held = open_store(settings, embedder)  # opened under the lock: left broken
-    again = ingest_paths([corpus], settings, lambda: held, embedder)
+    deferred = open_store(settings, embedder, defer=True)  # as the web app holds it
+    again = ingest_paths([corpus], settings, lambda: deferred, embedder)
     assert again.total_chunks > first.total_chunks
     assert open_store(settings, embedder).count() == again.total_chunks
+    assert _names(settings) == {settings.collection}
+    # a writer holding the lock repairs a swap broken after it connected
+    connected = open_store(settings, embedder)
+    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    with writer_lock(settings):
+        connected.repair_swap()
     assert _names(settings) == {settings.collection}

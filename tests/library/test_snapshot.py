@@ -30,7 +30,8 @@ from assistant.library.snapshot import (
     load_snapshot,
     save_snapshot,
 )
-from assistant.library.store import open_store, writer_lock
+from assistant.library.store import open_store
+from assistant.library.writer import writer_lock
 from assistant.settings import Settings
 
 EMBEDDER = HashEmbedder()

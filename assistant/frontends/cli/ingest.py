@@ -10,7 +10,8 @@ from assistant.library.embeddings import EmbeddingModelError
 from assistant.library.ingest import IngestReport, ingest_paths
 from assistant.library.manifest import ManifestError
 from assistant.library.models import make_lazy_embeddings
-from assistant.library.store import StoreBusyError, StoreError, open_store
+from assistant.library.store import StoreError, open_store
+from assistant.library.writer import StoreBusyError
 from assistant.settings import Settings
 
 

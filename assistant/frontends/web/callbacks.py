@@ -324,7 +324,8 @@ class Callbacks:
     # --- Library ------------------------------------------------------------
     def library_change(self, action: Callable[[], Any], verb: str) -> tuple[Any, ...]:
         from assistant.library.manifest import ManifestError
-        from assistant.library.store import StoreBusyError, StoreError
+        from assistant.library.store import StoreError
+        from assistant.library.writer import StoreBusyError
         from assistant.service import LibraryError
 
         try:
