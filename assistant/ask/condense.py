@@ -29,19 +29,19 @@ _CONTINUES = re.compile(
 _PRONOUNS = r"it|its|they|them|their|these|those|he|she"
 _PRONOUN = re.compile(rf"\b({_PRONOUNS})\b", re.IGNORECASE)
 # A pronoun in a later clause whose antecedent the question itself names first: "Who agrees
-# a LIS once it's developed?", "What is the panel and who sits on it?". The first clause
-# holds a noun phrase (a determiner, then a topic word); the pronouns all come after the
-# boundary (a subordinating conjunction, or "and"/"but" starting a new clause).
+# a LIS once it's developed?", "What is the panel and who sits on it?", "If the plan is late,
+# who signs it off?". The clause before the pronoun holds a noun phrase (an article or a
+# possessive, then topic words) that agrees with it in number; the boundary is a
+# subordinating conjunction, or "and"/"but"/a comma starting a new clause.
 _CLAUSE_BOUNDARY = re.compile(
-    r"\b(?:once|when|whenever|after|before|until|unless|if|while|as\s+soon\s+as|"
-    r"(?:and|but)(?=\s+(?:what|which|who|whom|how|why|when|where|is|are|does|do|can|should|"
-    rf"must|will|{_PRONOUNS})\b))\b",
+    r"\b(?:once|when|whenever|after|before|until|unless|if|while|as\s+soon\s+as)\b|"
+    r"(?:\b(?:and|but)\b|,)(?=\s*(?:what|which|who|whom|how|why|when|where|is|are|does|do|can|"
+    rf"should|must|will|{_PRONOUNS})\b)",
     re.IGNORECASE,
 )
-_NOUN_PHRASE = re.compile(
-    r"\b(?:a|an|the|our|my|your|each|every|any)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)",
-    re.IGNORECASE,
-)
+_NOUN_PHRASE = re.compile(r"\b(?:a|an|the|our|my|your)\s+((?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
+_PLURAL_PRONOUNS = frozenset("they them their these those".split())
+_SINGULAR_PRONOUNS = frozenset("it its".split())
 # Words that point back to something said before, pronouns among them.
 _POINTS_BACK = re.compile(
     rf"\b({_PRONOUNS}|this|that|there|one|ones|the\s+same|"
@@ -151,15 +151,43 @@ def depends_on_previous(question: str) -> bool:
 
 def _refers_back(question: str) -> bool:
     """A personal pronoun that refers outside the question: one in the first clause, or
-    one in a later clause when the first names no noun phrase of its own."""
-    first = _PRONOUN.search(question)
-    if first is None:
+    one in a later clause when the clause before it names no noun phrase of the same
+    number ("Who checks the evidence base before they submit it?": "they" is not the base)."""
+    pronouns = list(_PRONOUN.finditer(question))
+    if not pronouns:
         return False
-    boundary = _CLAUSE_BOUNDARY.search(question)
-    if boundary is None or boundary.start() > first.start():
+    first = pronouns[0].start()
+    boundaries = [b for b in _CLAUSE_BOUNDARY.finditer(question) if 0 < b.start() < first]
+    if not boundaries:
         return True
-    head = question[: boundary.start()]
-    return not any(own_topic(np.group(1)) for np in _NOUN_PHRASE.finditer(head))
+    heads = [
+        _head_noun(np.group(1)) for np in _NOUN_PHRASE.finditer(question[: boundaries[-1].start()])
+    ]
+    numbers = {_is_plural(head) for head in heads if head}
+    for pronoun in pronouns:
+        word = pronoun.group(1).lower()
+        if word in _PLURAL_PRONOUNS and True not in numbers:
+            return True
+        if word in _SINGULAR_PRONOUNS and False not in numbers:
+            return True
+        if word not in _PLURAL_PRONOUNS | _SINGULAR_PRONOUNS:  # he, she: a person named before
+            return True
+    return False
+
+
+def _head_noun(phrase: str) -> str:
+    """The last of the topic words a noun phrase starts with ("harbour plan" of "harbour plan
+    is late"), or "" when it starts with none."""
+    head = ""
+    for word in words(phrase):
+        if word in _ASKING or not topic_words(word):
+            break
+        head = word
+    return head
+
+
+def _is_plural(noun: str) -> bool:
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
 
 
 def _names_its_topic_first(question: str) -> bool:

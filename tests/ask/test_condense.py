@@ -188,6 +188,8 @@ def test_an_explicit_change_of_subject_stands_on_its_own(question: str) -> None:
         "What is the ferry levy and who collects it?",
         "Can a marina apply for the grant before it opens?",
         "Who inspects the sea walls after they are repaired?",
+        "If the harbour plan is late, who signs it off?",  # the clause before a comma
+        "When is the ferry levy due and who collects it?",  # a question word first
     ],
 )
 def test_a_pronoun_in_a_later_clause_can_refer_inside_the_question(question: str) -> None:
@@ -201,6 +203,9 @@ def test_a_pronoun_in_a_later_clause_can_refer_inside_the_question(question: str
         "What happens once it is approved?",  # no noun phrase before the clause boundary
         "How is it funded once the harbour plan is agreed?",  # the pronoun comes first
         "And who collects it once the levy starts?",
+        "What happens to the funding if they miss the deadline?",  # "they" is not the funding
+        "Who checks the evidence base before they submit it?",  # plural pronoun, singular noun
+        "Is any money available once it is approved?",  # "any money" is not approved
     ],
 )
 def test_a_pronoun_with_nothing_before_it_to_refer_to_points_back(question: str) -> None:
