@@ -55,6 +55,21 @@ def _names(settings) -> set[str]:  # type: ignore[no-untyped-def]
     return collection_names(make_client(settings))
 
 
+def _ingested(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A two-file library ingested: (corpus, settings, embedder, report, client)."""
+    corpus = tmp_path / "corpus"
+    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
+    embedder = HashEmbedder(dimension=32)
+    _library(corpus, files=2)
+    report = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
+    return corpus, settings, embedder, report, open_store(settings, embedder).client
+
+
+def _retire(client, settings) -> None:  # type: ignore[no-untyped-def]
+    """The state a swap's first rename leaves: the library retired, nothing live yet."""
+    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+
+
 def test_a_rebuild_is_swapped_in_whole_and_leaves_no_side_collections(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
@@ -107,14 +122,8 @@ def test_a_rebuild_cut_off_leaves_the_library_and_its_manifest_as_they_were(
 def test_a_crash_between_the_swaps_renames_is_repaired_when_the_store_opens(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "corpus"
-    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
-    embedder = HashEmbedder(dimension=32)
-    _library(corpus, files=2)
-    report = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
-    client = open_store(settings, embedder).client
-    # the state the first rename leaves: the library retired, nothing live yet
-    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    _, settings, embedder, report, client = _ingested(tmp_path)
+    _retire(client, settings)
     assert settings.collection not in {c.name for c in client.list_collections()}
     assert open_store(settings, embedder).count() == report.total_chunks
     assert _names(settings) == {settings.collection}
@@ -123,13 +132,8 @@ def test_a_crash_between_the_swaps_renames_is_repaired_when_the_store_opens(
 def test_a_reader_waits_for_the_writer_that_holds_the_lock_to_finish_its_swap(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "corpus"
-    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
-    embedder = HashEmbedder(dimension=32)
-    _library(corpus, files=2)
-    report = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
-    client = open_store(settings, embedder).client
-    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    _, settings, embedder, report, client = _ingested(tmp_path)
+    _retire(client, settings)
     retired_only = {settings.collection + RETIRED_SUFFIX}
     with writer_lock(settings):  # a writer between its two renames
         with pytest.raises(StoreBusyError, match="being swapped in"):
@@ -151,13 +155,8 @@ def test_a_reader_waits_for_the_writer_that_holds_the_lock_to_finish_its_swap(
 
 
 def test_an_ingest_repairs_a_broken_swap_before_it_writes(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    settings = make_settings(tmp_path, corpus_dir=corpus, chunk_words=40)
-    embedder = HashEmbedder(dimension=32)
-    _library(corpus, files=2)
-    first = ingest_paths([corpus], settings, lambda: open_store(settings, embedder), embedder)
-    client = open_store(settings, embedder).client
-    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    corpus, settings, embedder, first, client = _ingested(tmp_path)
+    _retire(client, settings)
     (corpus / "extra.md").write_text("# Extra\n\nA further note on harbour dredging.\n")
     deferred = open_store(settings, embedder, defer=True)  # as the web app holds it
     again = ingest_paths([corpus], settings, lambda: deferred, embedder)
@@ -166,7 +165,7 @@ def test_an_ingest_repairs_a_broken_swap_before_it_writes(tmp_path: Path) -> Non
     assert _names(settings) == {settings.collection}
     # a writer holding the lock repairs a swap broken after it connected
     connected = open_store(settings, embedder)
-    client.get_collection(settings.collection).modify(name=settings.collection + RETIRED_SUFFIX)
+    _retire(client, settings)
     with writer_lock(settings):
         connected.repair_swap()
     assert _names(settings) == {settings.collection}
