@@ -180,7 +180,14 @@ class Unit:
 
     @property
     def is_pointer(self) -> bool:
-        return self.chunk.kind == "notes" or bool(_POINTER.search(self.text))
+        return self.chunk.kind == "notes" or _points_elsewhere(self.text)
+
+
+@lru_cache(maxsize=16384)
+def _points_elsewhere(text: str) -> bool:
+    """The sentence sends the reader elsewhere ("see …"); asked of each library sentence
+    several times an ask, so remembered."""
+    return bool(_POINTER.search(text))
 
 
 def candidate_units(
@@ -245,7 +252,7 @@ def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
     Public Services (Social Value) Act 2012").
     """
     text = " ".join(c.embedding_text() for c in candidates).lower()
-    sentences = [set(re.findall(r"[\w'’&-]+", s)) for s in re.split(r"(?<=[.!?;])\s+|\n", text)]
+    sentences: list[set[str]] = []  # split only when a name of several words is asked about
     for match in _NAME.finditer(question):
         words = [
             w.strip("'’-").lower().removesuffix("'s").removesuffix("’s")
@@ -257,6 +264,9 @@ def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
         if len(words) == 1:
             found = re.search(rf"\b{re.escape(words[0])}", text) is not None
         else:
+            sentences = sentences or [
+                set(re.findall(r"[\w'’&-]+", s)) for s in re.split(r"(?<=[.!?;])\s+|\n", text)
+            ]
             found = any(all(w in sentence for w in words) for sentence in sentences)
         if not found:
             return 1.0

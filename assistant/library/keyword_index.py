@@ -60,7 +60,14 @@ class KeywordIndexError(LisaError, ValueError):
 
 
 def tokenize(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
+    """A question's answer is scored against the same library sentences again and again
+    (about 145 times an ask): their tokens are remembered, not recomputed."""
+    return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from assistant.documents.chunking import split_sentences
 
@@ -36,6 +37,12 @@ def passage_sentences(text: str) -> list[str]:
 
 def passage_units(text: str) -> list[str]:
     """Sentences of a passage; a short list item stays whole (its sentences belong together)."""
+    return list(_units(text))
+
+
+@lru_cache(maxsize=4096)
+def _units(text: str) -> tuple[str, ...]:
+    """Every ask splits its top passages again: each passage is split once."""
     units: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -43,7 +50,7 @@ def passage_units(text: str) -> list[str]:
             units.append(line)
         elif line:
             units.extend(passage_sentences(line))
-    return units
+    return tuple(units)
 
 
 def library_units(texts: Iterable[str]) -> list[str]:
