@@ -9,16 +9,18 @@ removed, and each surviving marker gets a verbatim quote from its passage.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.ask.answer import Citation
 from assistant.ask.retrieval import Hit
 from assistant.documents.chunking import split_sentences
 from assistant.library.keyword_index import tokenize
-from assistant.library.passages import passage_sentences
+from assistant.library.passages import BULLET, passage_sentences
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"£?\d[\d,.]*(?:%|bn|m|k)?")
+_WORDS = re.compile(r"[\w£%]+(?:[.,'’][\w]+)*")
 SUPPORT_THRESHOLD = 0.6
 
 
@@ -42,11 +44,32 @@ def support(sentence: str, passage: str) -> float:
     return len(words & passage_words) / len(words)
 
 
-def best_quote(sentence: str, passage: str) -> str:
-    """The passage sentence closest to the answer sentence (verbatim)."""
+def best_quote(point: str, passage: str, parts: Sequence[str] = ()) -> str:
+    """What of the passage a point of the answer uses (verbatim): the stretch of passage
+    sentences the point repeats word for word (else the longest such sentence), else the
+    sentence sharing most of its words. ``point`` is all the point says up to its marker,
+    so a point that introduces a list is quoted with its list, not by whichever sentence
+    best matches the list's last item. A stretch never crosses from one of ``parts`` (the
+    chunks a merged passage is made of) into the next: a quote is cited to one chunk."""
     candidates = passage_sentences(passage) or [passage]
-    words = set(tokenize(sentence))
-    return max(candidates, key=lambda s: len(words & set(tokenize(s))))
+    flat = _flat(point)
+    used = [s for s in candidates if len(_flat(s)) > 1 and _flat(s) in flat]
+    if not used:
+        words = set(tokenize(point))
+        return max(candidates, key=lambda s: len(words & set(tokenize(s))))
+    stretches = []
+    for part in parts or [passage]:
+        found = [(at, s) for s in used if (at := part.find(s)) >= 0]
+        if len(found) > 1:
+            stretch = part[min(a for a, _ in found) : max(a + len(s) for a, s in found)]
+            if _flat(stretch) in flat:  # the point repeats the whole stretch
+                stretches.append(stretch.strip())
+    return max(stretches or used, key=lambda s: len(_flat(s)))
+
+
+def _flat(text: str) -> str:
+    """Words only, lower-cased: an answer's list markers and spacing do not hide a quote."""
+    return " ".join(_WORDS.findall(BULLET.sub("", text).lower()))
 
 
 def check_answer(text: str, hits: list[Hit]) -> CheckedAnswer:
@@ -56,12 +79,13 @@ def check_answer(text: str, hits: list[Hit]) -> CheckedAnswer:
     kept: list[str] = []
     cited: dict[tuple[int, str], int] = {}  # (hit marker, quote) -> new marker
 
-    def renumber(sentence: str, valid: list[int], clean: str) -> str:
+    def renumber(sentence: str, valid: list[int], point: str) -> str:
         def swap(match: re.Match[str]) -> str:
             old = int(match.group(1))
             if old not in valid:
                 return ""
-            key = (old, best_quote(clean, hits[old - 1].text))
+            hit = hits[old - 1]
+            key = (old, best_quote(point, hit.text, [c.text for c in hit.chunks]))
             cited.setdefault(key, len(cited) + 1)
             return f"[{cited[key]}]"
 
@@ -69,6 +93,7 @@ def check_answer(text: str, hits: list[Hit]) -> CheckedAnswer:
 
     for line in text.splitlines() or [text]:
         kept_line: list[str] = []
+        point: list[str] = []  # what this line has said since its last marker
         sentences = split_sentences(line) if line.strip() else [line]
         for n, sentence in enumerate(sentences):
             markers = [int(m) for m in MARKER.findall(sentence)]
@@ -86,7 +111,10 @@ def check_answer(text: str, hits: list[Hit]) -> CheckedAnswer:
                 removed.append(clean)
                 continue
             own = MARKER.search(sentence) is not None
-            kept_line.append(renumber(sentence, valid, clean) if own else sentence)
+            point.append(clean)
+            kept_line.append(renumber(sentence, valid, " ".join(point)) if own else sentence)
+            if own:
+                point = []
         if kept_line:
             kept.append(" ".join(kept_line))
     citations = [

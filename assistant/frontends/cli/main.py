@@ -152,7 +152,7 @@ def print_retrieval(result: Retrieval, as_json: bool) -> None:
 def format_answer(answer: Answer) -> str:
     lines = [answer.answer, ""]
     for c in answer.citations:
-        lines.append(f"[{c.id}] {c.label}\n    “{c.quote}”")
+        lines.append(f"[{c.id}] {c.label}\n    “{' '.join(c.quote.split())}”")
     lines.extend(f"note: {w}" for w in answer.warnings)
     return "\n".join(lines).rstrip()
 
