@@ -37,6 +37,7 @@ from assistant.library.ingest import IngestReport, ingest_paths
 from assistant.library.keyword_files import keywords_for
 from assistant.library.manifest import Manifest
 from assistant.library.models import build_embeddings
+from assistant.library.passages import merged_texts
 from assistant.library.sentence_vectors import embeddings_key, keep_library_vectors
 from assistant.library.snapshot import library_for
 from assistant.library.store import GuidanceStore, library_digest, open_store
@@ -272,7 +273,7 @@ def build_answer_chain(
         retriever.sentences,
         settings.sentence_vectors_path,
         embeddings_key(retriever.embeddings.name, retriever.embeddings.backend),
-        [c.text for c in retriever.chunks],
+        merged_texts(retriever.chunks),
         library_digest(retriever.chunks),
     )
     generator, condenser = make_generator(settings, prompts, extractive)

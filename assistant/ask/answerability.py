@@ -34,12 +34,11 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from assistant.ask.asks import ASK_WORDS, asks_for, supplies
-from assistant.ask.sentences import with_context
 from assistant.documents.chunking import Chunk
 from assistant.errors import LisaError
 from assistant.library.keyword_index import KeywordIndex, tokenize
 from assistant.library.lexicon import LibraryLexicon, topic_words, words
-from assistant.library.passages import BULLET, passage_units
+from assistant.library.passages import BULLET, passage_units, with_context
 
 FEATURES = (
     "dense_top",

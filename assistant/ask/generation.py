@@ -17,9 +17,15 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
-from assistant.ask.sentences import is_caption, with_context
+from assistant.ask.sentences import is_caption
 from assistant.library.keyword_index import KeywordIndex, tokenize
-from assistant.library.passages import BULLET, is_record, library_units, passage_units
+from assistant.library.passages import (
+    BULLET,
+    is_record,
+    library_readings,
+    passage_units,
+    with_context,
+)
 from assistant.library.sentence_vectors import SentenceVectors
 
 
@@ -63,8 +69,9 @@ class ExtractiveGenerator:
 
     @staticmethod
     def units(texts: Sequence[str]) -> list[str]:
-        """The sentences (and rows) of these passages that answers are made from."""
-        return library_units(texts)
+        """The sentences (and rows) of these passages that answers are made from, and
+        each as read with what it needs: the texts answers are scored by."""
+        return library_readings(texts)
 
     def _similarities(self, question: str, units: list[str]) -> list[float]:
         if self.sentences is None or self.embed_query is None:
@@ -101,6 +108,13 @@ class ExtractiveGenerator:
                 if text and len(set(tokenize(unit))) >= 3 and (tables or not is_caption(unit)):
                     candidates.append((index, unit, text))
         meaning = self._similarities(question, [c[1] for c in candidates])
+        # a sentence that leans on the one before ("They will be agreed with government")
+        # means what it says with that one: scored as the better of the two readings
+        leaning = [i for i, c in enumerate(candidates) if c[2] != BULLET.sub("", c[1])]
+        if leaning:
+            read_with = self._similarities(question, [candidates[i][2] for i in leaning])
+            for i, cosine in zip(leaning, read_with, strict=True):
+                meaning[i] = max(meaning[i], cosine)
         ranked = []
         for order, ((index, unit, text), cosine) in enumerate(
             zip(candidates, meaning, strict=True)

@@ -27,6 +27,7 @@ from assistant.library.health import SelfRetrieval, self_retrieval
 from assistant.library.keyword_files import save_keywords
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
 from assistant.library.manifest import Manifest
+from assistant.library.passages import merged_texts
 from assistant.library.sentence_vectors import SentenceVectors, embeddings_key, keep_library_vectors
 from assistant.library.snapshot import discard_snapshot, read_store, save_snapshot
 from assistant.library.store import GuidanceStore, Records, library_digest
@@ -183,7 +184,7 @@ def save_library_indexes(
         SentenceVectors(embeddings.embed_documents),
         settings.sentence_vectors_path,
         key,
-        [c.text for c in chunks],
+        merged_texts(chunks),
         library_digest(chunks),
     )
     if not settings.chroma_host:  # a server's library is always read from the server

@@ -1,17 +1,19 @@
-"""The units a guidance passage splits into: sentences, short list items, table rows.
+"""The units a guidance passage splits into (sentences, short list items, table rows),
+and each unit as read with what it needs to make sense: a unit that leans on the one
+before ("These…", "However…") or introduces a list ("…the following:") comes with it.
 
-These are the units an answer is built from and the sentence vectors are kept for
+These are what an answer is built from and the sentence vectors are kept for
 (``sentence_vectors``): ingest embeds them for the whole library, and the ask stage
-(``assistant.ask.sentences``) scores and shows them, so both split text the same way.
+scores and shows them, so both split and read text the same way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from assistant.documents.chunking import split_sentences
+from assistant.documents.chunking import Chunk, split_sentences
 
 BULLET = re.compile(r"^\s*[-•*]\s+")
 # A table record as the parsers render it: "Label — Header: cell; Header: cell".
@@ -56,3 +58,73 @@ def _units(text: str) -> tuple[str, ...]:
 def library_units(texts: Iterable[str]) -> list[str]:
     """The units of these passages, in order (repeats kept): what answers are made from."""
     return [unit for text in texts for unit in passage_units(text)]
+
+
+# A sentence that leans on the one before: "These…", "For example…", "Rural areas are therefore…"
+_ANAPHOR = re.compile(
+    r"^(these|this|they|it|its|such|however|therefore|thus|for example|for instance|"
+    r"in addition|also)\b|^(\S+\s+){1,4}(therefore|thus)\b",
+    re.IGNORECASE,
+)
+_CONTINUES = re.compile(r"^(these|this|they|such)\s+(are|is|include|includes)\b", re.IGNORECASE)
+CONTEXT_WORDS = 110
+
+
+def with_context(units: Sequence[str], order: int) -> str:
+    """A unit with the sentence it leans on and the list or sentence it introduces."""
+    parts = [units[order]]
+    if order > 0 and _ANAPHOR.match(BULLET.sub("", units[order])):
+        parts.insert(0, units[order - 1])
+    introduces = parts[-1].rstrip().endswith(":")
+    following = order + 1
+    while following < len(units):
+        unit = units[following]
+        if sum(len(p.split()) for p in parts) + len(unit.split()) > CONTEXT_WORDS:
+            break
+        if introduces and (BULLET.match(unit) or len(parts) == 1):
+            parts.append(unit)
+        elif len(parts) == 1 and _CONTINUES.match(BULLET.sub("", unit)):
+            parts.append(unit)
+            introduces = unit.rstrip().endswith(":")
+        else:
+            break
+        following += 1
+    text = " ".join(BULLET.sub("", p) for p in parts)
+    return text if not introduces or len(parts) > 1 else ""
+
+
+# What ``library_readings`` gives, named for the sentence vectors saved from it: a change to
+# it changes this, so vectors saved the old way are made again (readings: 2026-12-02).
+READINGS = "units and their readings with context, 1"
+
+
+def library_readings(texts: Iterable[str]) -> list[str]:
+    """Every unit of these passages and, where it differs, the unit as read with what it
+    needs (``with_context``): the texts whose vectors answers are scored by."""
+    out: list[str] = []
+    for text in texts:
+        units = passage_units(text)
+        for order, unit in enumerate(units):
+            out.append(unit)
+            reading = with_context(units, order)
+            if reading and reading != BULLET.sub("", unit):
+                out.append(reading)
+    return out
+
+
+def merged_texts(chunks: Sequence[Chunk], longest: int = 3) -> list[str]:
+    """Every text a retrieved passage can have: each chunk, and each run of up to
+    ``longest`` adjacent chunks of one section joined as the retriever joins them (it
+    merges neighbours), so a reading that crosses from one chunk into the next is known."""
+    runs: dict[tuple[str, tuple[str, ...]], list[Chunk]] = {}
+    for chunk in chunks:
+        runs.setdefault((chunk.source, chunk.section_path), []).append(chunk)
+    texts = [c.text for c in chunks]
+    for group in runs.values():
+        group.sort(key=lambda c: c.position)
+        for start in range(len(group)):
+            for end in range(start + 2, min(start + longest, len(group)) + 1):
+                run = group[start:end]
+                if run[-1].position - run[0].position == len(run) - 1:  # no gap
+                    texts.append("\n".join(c.text for c in run))
+    return texts

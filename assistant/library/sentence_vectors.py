@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.library.passages import library_units
+from assistant.library.passages import READINGS, library_readings
 from assistant.vectors import unit_rows
 
 log = logging.getLogger("lisa.sentences")
@@ -165,12 +165,15 @@ def embeddings_key(name: str, backend: str) -> str:
 def keep_library_vectors(
     vectors: SentenceVectors, path: Path, key: str, texts: Sequence[str], library: str
 ) -> None:
-    """Fill ``vectors`` with every unit of the passages ``texts`` (the library's chunk texts,
-    whose digest is ``library``): read from ``path`` when saved for this library; else
-    embed what is missing, drop what is gone, and save."""
+    """Fill ``vectors`` with every unit of the passages ``texts`` and its reading with
+    context (``library_readings``; ``texts`` are every text a passage of the library can
+    have, ``passages.merged_texts``, and ``library`` the library's digest): read from
+    ``path`` when saved for this library and this way of reading it; else embed what is
+    missing, drop what is gone, and save."""
+    stamp = f"{library} {READINGS}"  # vectors saved for another way of reading are redone
     known = vectors.load(path, key)
-    if known and vectors.saved_library == library:
+    if known and vectors.saved_library == stamp:
         return
-    units = library_units(texts)
-    if vectors.missing(units) or known != len(set(units)) or vectors.saved_library != library:
-        vectors.save(path, key, units, library)
+    units = library_readings(texts)
+    if vectors.missing(units) or known != len(set(units)) or vectors.saved_library != stamp:
+        vectors.save(path, key, units, stamp)

@@ -15,7 +15,7 @@ from fakes import HashEmbedder
 
 from assistant.library.ingest import ingest_paths
 from assistant.library.manifest import Manifest
-from assistant.library.passages import library_units
+from assistant.library.passages import library_readings, merged_texts
 from assistant.library.store import open_store
 from assistant.library.writer import StoreBusyError, writer_lock
 from assistant.settings import Settings
@@ -97,7 +97,7 @@ def test_another_embedding_backend_re_embeds_the_library(tmp_path: Path) -> None
     other.backend = "onnx"  # same model name, vectors from another backend
     again = _run(settings, other)
     chunks = open_store(settings, other).library_chunks()
-    sentences = len(set(library_units(c.text for c in chunks)))
+    sentences = len(set(library_readings(merged_texts(chunks))))
     assert other.embedded == first.chunks_embedded + sentences  # every chunk and sentence again
     assert Manifest.load(settings.manifest_path).embedding_backend == "onnx"
     assert len(_ids(settings, other)) == first.total_chunks  # replaced, not duplicated

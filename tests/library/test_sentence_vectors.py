@@ -58,6 +58,7 @@ def test_ingest_embeds_every_sentence_so_a_start_and_a_first_answer_embed_none(
 ) -> None:
     from assistant.ask.generation import ExtractiveGenerator
     from assistant.library.ingest import ingest_paths
+    from assistant.library.passages import merged_texts
     from assistant.library.store import open_store
     from assistant.service import build_lisa
 
@@ -70,7 +71,7 @@ def test_ingest_embeds_every_sentence_so_a_start_and_a_first_answer_embed_none(
     second = Counting()
     lisa = build_lisa(settings, second)
     chunks = lisa.retriever.chunks
-    assert set(saved) == set(ExtractiveGenerator.units([c.text for c in chunks]))
+    assert set(saved) == set(ExtractiveGenerator.units(merged_texts(chunks)))
     assert second.embedded == []  # the start read them
     assert not lisa.ask("What counts as a rural area?").refused
     assert not lisa.ask("How should a partnership engage young people?").refused
@@ -145,3 +146,28 @@ def test_texts_round_trip_compactly_and_files_saved_before_still_load(tmp_path: 
     short = tmp_path / "short.npz"  # texts and vectors out of step: not used
     np.savez(short, key=np.array("hash [test]"), texts=np.array(sentences), vectors=matrix[:2])
     assert SentenceVectors(HashEmbedder().embed_documents).load(short, "hash [test]") == 0
+
+
+def test_vectors_saved_before_readings_with_context_are_made_again_once(tmp_path: Path) -> None:
+    from assistant.library.passages import library_readings, library_units
+    from assistant.library.sentence_vectors import keep_library_vectors
+
+    path = tmp_path / "sentences.npz"
+    texts = ["Harbour plans run for ten years.\nThey are agreed with the port authority."]
+    # a file saved the earlier way: the units alone, stamped with the bare library digest
+    SentenceVectors(HashEmbedder().embed_documents).save(
+        path, "hash [test]", library_units(texts), "digest"
+    )
+    start = Counting()
+    keep_library_vectors(
+        SentenceVectors(start.embed_documents), path, "hash [test]", texts, "digest"
+    )
+    assert start.embedded == [
+        "Harbour plans run for ten years. They are agreed with the port authority."
+    ]
+    assert set(saved_texts(path)) == set(library_readings(texts))
+    later = Counting()
+    keep_library_vectors(
+        SentenceVectors(later.embed_documents), path, "hash [test]", texts, "digest"
+    )
+    assert later.embedded == []  # saved the new way: read, not made again
