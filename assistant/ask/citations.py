@@ -56,7 +56,7 @@ def best_quote(point: str, passage: str, parts: Sequence[str] = ()) -> str:
     used = [s for s in candidates if len(_flat(s)) > 1 and _flat(s) in flat]
     if not used:
         words = set(tokenize(point))
-        return max(candidates, key=lambda s: len(words & set(tokenize(s))))
+        return _unbulleted(max(candidates, key=lambda s: len(words & set(tokenize(s)))))
     stretches = []
     for part in parts or [passage]:
         found = [(at, s) for s in used if (at := part.find(s)) >= 0]
@@ -64,7 +64,13 @@ def best_quote(point: str, passage: str, parts: Sequence[str] = ()) -> str:
             stretch = part[min(a for a, _ in found) : max(a + len(s) for a, s in found)]
             if _flat(stretch) in flat:  # the point repeats the whole stretch
                 stretches.append(stretch.strip())
-    return max(stretches or used, key=lambda s: len(_flat(s)))
+    return _unbulleted(max(stretches or used, key=lambda s: len(_flat(s))))
+
+
+def _unbulleted(quote: str) -> str:
+    """A quote without the list marker it starts with ("- Employment: …" reads as a
+    fragment); what is left is still verbatim in the passage."""
+    return BULLET.sub("", quote, count=1)
 
 
 def _flat(text: str) -> str:

@@ -74,3 +74,9 @@ def test_a_paraphrase_is_quoted_by_the_sentence_sharing_most_of_its_words() -> N
     point = "The port authority has to agree harbour plans before publication. [1]"
     (citation,) = check_answer(point, [_hit(_chunk(HARBOUR))]).citations
     assert citation.quote.startswith("Harbour plans should be agreed with the port authority")
+
+
+def test_a_list_item_is_quoted_without_its_list_marker() -> None:
+    point = "- Consult the fishing fleet. [1]"
+    (citation,) = check_answer(point, [_hit(_chunk(HARBOUR))]).citations
+    assert citation.quote == "Consult the fishing fleet." and citation.quote in HARBOUR
