@@ -46,25 +46,34 @@ def support(sentence: str, passage: str) -> float:
 
 def best_quote(point: str, passage: str, parts: Sequence[str] = ()) -> str:
     """What of the passage a point of the answer uses (verbatim): the stretch of passage
-    sentences the point repeats word for word (else the longest such sentence), else the
-    sentence sharing most of its words. ``point`` is all the point says up to its marker,
-    so a point that introduces a list is quoted with its list, not by whichever sentence
-    best matches the list's last item. A stretch never crosses from one of ``parts`` (the
-    chunks a merged passage is made of) into the next: a quote is cited to one chunk."""
+    sentences the point repeats word for word (else the longest such sentence), when what
+    it repeats is at least half of what it says; else the sentence sharing most of its
+    words. ``point`` is all the point says up to its marker, so a point that introduces a
+    list is quoted with its list, not by whichever sentence best matches the list's last
+    item; a paraphrase is never quoted by a short list item it happens to contain. A
+    stretch never crosses from one of ``parts`` (the chunks a merged passage is made of)
+    into the next: a quote is cited to one chunk."""
     candidates = passage_sentences(passage) or [passage]
-    flat = _flat(point)
-    used = [s for s in candidates if len(_flat(s)) > 1 and _flat(s) in flat]
-    if not used:
-        words = set(tokenize(point))
-        return _unbulleted(max(candidates, key=lambda s: len(words & set(tokenize(s)))))
+    said = _flat(point)
+    used = [s for s in candidates if _repeats(said, s)]
     stretches = []
     for part in parts or [passage]:
         found = [(at, s) for s in used if (at := part.find(s)) >= 0]
         if len(found) > 1:
             stretch = part[min(a for a, _ in found) : max(a + len(s) for a, s in found)]
-            if _flat(stretch) in flat:  # the point repeats the whole stretch
+            if _repeats(said, stretch):
                 stretches.append(stretch.strip())
-    return _unbulleted(max(stretches or used, key=lambda s: len(_flat(s))))
+    best = max(stretches or used or [""], key=lambda s: len(_flat(s).split()))
+    if 2 * len(_flat(best).split()) >= len(said.split()):
+        return _unbulleted(best)
+    words = set(tokenize(point))
+    return _unbulleted(max(candidates, key=lambda s: len(words & set(tokenize(s)))))
+
+
+def _repeats(said: str, text: str) -> bool:
+    """``said`` (flattened) holds all of ``text`` word for word, at word boundaries."""
+    words = _flat(text)
+    return len(words.split()) >= 2 and f" {words} " in f" {said} "
 
 
 def _unbulleted(quote: str) -> str:

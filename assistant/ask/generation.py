@@ -109,8 +109,16 @@ class ExtractiveGenerator:
                     candidates.append((index, unit, text))
         meaning = self._similarities(question, [c[1] for c in candidates])
         # a sentence that leans on the one before ("They will be agreed with government")
-        # means what it says with that one: scored as the better of the two readings
-        leaning = [i for i, c in enumerate(candidates) if c[2] != BULLET.sub("", c[1])]
+        # means what it says with that one: scored as the better of the two readings. Only
+        # readings saved with the library (``library_readings``) count, so an answer never
+        # embeds one; a passage joined in a way ingest did not foresee is read unit by unit.
+        leaning = [
+            i
+            for i, c in enumerate(candidates)
+            if c[2] != BULLET.sub("", c[1])
+            and self.sentences is not None
+            and self.sentences.knows(c[2])
+        ]
         if leaning:
             read_with = self._similarities(question, [candidates[i][2] for i in leaning])
             for i, cosine in zip(leaning, read_with, strict=True):

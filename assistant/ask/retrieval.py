@@ -27,6 +27,7 @@ from assistant.ask.sentences import is_caption
 from assistant.documents.chunking import Chunk
 from assistant.library.embeddings import LisaEmbeddings
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
+from assistant.library.passages import MERGED_CHUNKS
 from assistant.library.sentence_vectors import SentenceVectors
 from assistant.library.snapshot import LibraryRead, read_store
 from assistant.library.store import GuidanceStore
@@ -230,7 +231,7 @@ class HybridRetriever:
                 if slot is not None and hits[slot][0].section_path == chunk.section_path:
                     home = slot
                     break
-            if home is not None and len(hits[home]) < 3:
+            if home is not None and len(hits[home]) < MERGED_CHUNKS:
                 hits[home].append(chunk)
                 hits[home].sort(key=lambda c: c.position)
                 placed[(chunk.source, chunk.position)] = home

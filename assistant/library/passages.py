@@ -9,6 +9,7 @@ scores and shows them, so both split and read text the same way.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -93,9 +94,16 @@ def with_context(units: Sequence[str], order: int) -> str:
     return text if not introduces or len(parts) > 1 else ""
 
 
-# What ``library_readings`` gives, named for the sentence vectors saved from it: a change to
-# it changes this, so vectors saved the old way are made again (readings: 2026-12-02).
-READINGS = "units and their readings with context, 1"
+MERGED_CHUNKS = 3  # the retriever joins at most this many adjacent chunks into a passage
+
+
+@lru_cache(maxsize=1)
+def readings_identity() -> str:
+    """What the saved sentence vectors depend on besides the library: how a passage is
+    split and read. Sentence vectors saved with another are made again."""
+    parts = ["readings 1", BULLET.pattern, _RECORD.pattern, _ANAPHOR.pattern, _CONTINUES.pattern]
+    parts += [str(CONTEXT_WORDS), str(MERGED_CHUNKS)]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def library_readings(texts: Iterable[str]) -> list[str]:
@@ -112,7 +120,7 @@ def library_readings(texts: Iterable[str]) -> list[str]:
     return out
 
 
-def merged_texts(chunks: Sequence[Chunk], longest: int = 3) -> list[str]:
+def merged_texts(chunks: Sequence[Chunk], longest: int = MERGED_CHUNKS) -> list[str]:
     """Every text a retrieved passage can have: each chunk, and each run of up to
     ``longest`` adjacent chunks of one section joined as the retriever joins them (it
     merges neighbours), so a reading that crosses from one chunk into the next is known."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.library.passages import READINGS, library_readings
+from assistant.library.passages import library_readings, readings_identity
 from assistant.vectors import unit_rows
 
 log = logging.getLogger("lisa.sentences")
@@ -49,6 +49,11 @@ class SentenceVectors:
 
     def _known(self, sentence: str) -> bool:
         return sentence in self._rows or sentence in self._vectors
+
+    def knows(self, sentence: str) -> bool:
+        """Its vector is at hand (saved, or embedded since): using it embeds nothing."""
+        with self._lock:
+            return self._known(sentence)
 
     def _stack(self, sentences: Sequence[str]) -> np.ndarray:
         """The vectors of known sentences, one row each (the caller holds the lock)."""
@@ -170,7 +175,7 @@ def keep_library_vectors(
     have, ``passages.merged_texts``, and ``library`` the library's digest): read from
     ``path`` when saved for this library and this way of reading it; else embed what is
     missing, drop what is gone, and save."""
-    stamp = f"{library} {READINGS}"  # vectors saved for another way of reading are redone
+    stamp = f"{library} {readings_identity()}"  # saved for another way of reading: redone
     known = vectors.load(path, key)
     if known and vectors.saved_library == stamp:
         return

@@ -80,3 +80,17 @@ def test_a_list_item_is_quoted_without_its_list_marker() -> None:
     point = "- Consult the fishing fleet. [1]"
     (citation,) = check_answer(point, [_hit(_chunk(HARBOUR))]).citations
     assert citation.quote == "Consult the fishing fleet." and citation.quote in HARBOUR
+
+
+def test_a_paraphrase_is_not_quoted_by_a_short_item_or_a_word_inside_another() -> None:
+    passage = (
+        "Harbour boards should say how they will invest in berths, cranes and dredging.\n"
+        "Priorities include:\n- Berths\n- Dredging plans\n"
+        "See also:\n- Local plan"
+    )
+    point = "Boards should set out how they will invest in dredging plans, berths and cranes. [1]"
+    (citation,) = check_answer(point, [_hit(_chunk(passage))]).citations
+    assert citation.quote.startswith("Harbour boards should say how they will invest")
+    planning = "Local planning should say how boards invest in berths and dredging. [1]"
+    (citation,) = check_answer(planning, [_hit(_chunk(passage))]).citations
+    assert citation.quote != "Local plan"

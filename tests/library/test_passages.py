@@ -65,10 +65,14 @@ def test_a_leaning_sentence_is_scored_by_its_reading() -> None:
         "Berths are let to fishing boats every spring."
     )
     chunk = _chunk(text, 0)
-    generator = ExtractiveGenerator(
-        KeywordIndex([text]), SentenceVectors(_embed), embed_query=lambda q: [1.0, 0.0]
-    )
-    ranked = generator.rank_sentences("Who signs off?", [Hit((chunk,), 1.0, 0.5, 0.0)])
-    assert (
-        ranked[0][2] == "Harbour plans run for ten years. They are agreed with the port authority."
-    )
+    hits = [Hit((chunk,), 1.0, 0.5, 0.0)]
+    reading = "Harbour plans run for ten years. They are agreed with the port authority."
+    unsaved = SentenceVectors(_embed)
+    generator = ExtractiveGenerator(KeywordIndex([text]), unsaved, lambda q: [1.0, 0.0])
+    # a reading ingest did not save is not embedded at answer time: units alone count
+    assert generator.rank_sentences("Who signs off?", hits)[0][2] != reading
+    assert not unsaved.knows(reading)
+    saved = SentenceVectors(_embed)
+    saved.add(library_readings(merged_texts([chunk])))  # what ingest saves
+    generator = ExtractiveGenerator(KeywordIndex([text]), saved, lambda q: [1.0, 0.0])
+    assert generator.rank_sentences("Who signs off?", hits)[0][2] == reading
