@@ -2,7 +2,8 @@
 
 ``draft_units(document)`` walks the parsed draft and yields one ``DraftUnit``
 per sentence, bullet or table row, with the verbatim text quoted back to the
-officer, the text that is embedded (a table row carries its column headers),
+officer, the text that is judged (a table row carries its column headers; a list item
+the sentence that introduces it, "Its members and their responsibilities:"),
 the section it sits under and its page. Headings are kept as the section path:
 they help an officer find the quote but never decide a status.
 """
@@ -29,7 +30,7 @@ class DraftUnit:
 
     index: int
     text: str  # verbatim draft text, quoted as evidence
-    embed_text: str  # what is embedded (a table row carries its column headers)
+    embed_text: str  # what is judged (a table row with its headers, a list item its intro)
     section_path: tuple[str, ...]
     page: int | None
     block: int  # index of the block it came from (sentences of one paragraph share it)
@@ -49,14 +50,19 @@ def draft_units(document: Document) -> list[DraftUnit]:
     """Sentences and table rows of a draft, in reading order, with section and page."""
     units: list[DraftUnit] = []
     stack: list[tuple[int, str]] = []
+    intro = ""  # the sentence introducing the list being read ("Its members are:")
     for number, block in enumerate(document.blocks):
         level = block.level if block.kind == "heading" else _implied_heading_level(block.text)
+        item = block.kind == "text" and bool(_ENUMERATOR.match(block.text))
         if block.kind == "heading" or (block.kind == "text" and level):
+            intro = ""
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, strip_enumerator(block.text) or block.text))
             continue
         path = tuple(text for _, text in stack)
+        if not item:
+            intro = ""
         if block.kind == "table" and len(block.rows) >= 2:
             rendered = block.text.splitlines()
             for i, row in enumerate(block.rows[1:]):
@@ -71,10 +77,14 @@ def draft_units(document: Document) -> list[DraftUnit]:
                 continue  # a stray list number or symbol, not a sentence
             if len(quote.split()) >= _MIN_WORDS or re.search(r"\d", quote):
                 kind = "footnote" if block.kind == "footnote" else "text"
-                unit = _unit(units, quote, quote, path, block.page, number, kind)
+                embed = f"{intro} {quote}" if intro else quote  # an item read with its intro
+                unit = _unit(units, quote, embed, path, block.page, number, kind)
                 units.append(
                     dataclasses.replace(unit, hidden=block.hidden) if block.hidden else unit
                 )
+        last = units[-1].text if units and units[-1].block == number else ""
+        if not item and block.kind == "text" and last.rstrip().endswith(":"):
+            intro = last
     return units
 
 
