@@ -273,7 +273,7 @@ def build_answer_chain(
         retriever.sentences,
         settings.sentence_vectors_path,
         embeddings_key(retriever.embeddings.name, retriever.embeddings.backend),
-        merged_texts(retriever.chunks),
+        lambda: merged_texts(retriever.chunks),  # only if the saved vectors will not do
         library_digest(retriever.chunks),
     )
     generator, condenser = make_generator(settings, prompts, extractive)

@@ -184,7 +184,7 @@ def save_library_indexes(
         SentenceVectors(embeddings.embed_documents),
         settings.sentence_vectors_path,
         key,
-        merged_texts(chunks),
+        lambda: merged_texts(chunks),
         library_digest(chunks),
     )
     if not settings.chroma_host:  # a server's library is always read from the server

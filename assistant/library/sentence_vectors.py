@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -168,17 +168,21 @@ def embeddings_key(name: str, backend: str) -> str:
 
 
 def keep_library_vectors(
-    vectors: SentenceVectors, path: Path, key: str, texts: Sequence[str], library: str
+    vectors: SentenceVectors,
+    path: Path,
+    key: str,
+    texts: Callable[[], Iterable[str]],
+    library: str,
 ) -> None:
-    """Fill ``vectors`` with every unit of the passages ``texts`` and its reading with
-    context (``library_readings``; ``texts`` are every text a passage of the library can
-    have, ``passages.merged_texts``, and ``library`` the library's digest): read from
-    ``path`` when saved for this library and this way of reading it; else embed what is
-    missing, drop what is gone, and save."""
+    """Fill ``vectors`` with every unit of the library's passages and its reading with
+    context (``library_readings``; ``texts`` gives every text a passage of the library can
+    have, ``passages.merged_texts``, and is called only when the saved vectors will not do;
+    ``library`` is the library's digest): read from ``path`` when saved for this library
+    and this way of reading it; else embed what is missing, drop what is gone, and save."""
     stamp = f"{library} {readings_identity()}"  # saved for another way of reading: redone
     known = vectors.load(path, key)
     if known and vectors.saved_library == stamp:
         return
-    units = library_readings(texts)
+    units = library_readings(texts())
     if vectors.missing(units) or known != len(set(units)) or vectors.saved_library != stamp:
         vectors.save(path, key, units, stamp)

@@ -160,7 +160,7 @@ def test_vectors_saved_before_readings_with_context_are_made_again_once(tmp_path
     )
     start = Counting()
     keep_library_vectors(
-        SentenceVectors(start.embed_documents), path, "hash [test]", texts, "digest"
+        SentenceVectors(start.embed_documents), path, "hash [test]", lambda: texts, "digest"
     )
     assert start.embedded == [
         "Harbour plans run for ten years. They are agreed with the port authority."
@@ -168,6 +168,6 @@ def test_vectors_saved_before_readings_with_context_are_made_again_once(tmp_path
     assert set(saved_texts(path)) == set(library_readings(texts))
     later = Counting()
     keep_library_vectors(
-        SentenceVectors(later.embed_documents), path, "hash [test]", texts, "digest"
+        SentenceVectors(later.embed_documents), path, "hash [test]", lambda: texts, "digest"
     )
     assert later.embedded == []  # saved the new way: read, not made again
