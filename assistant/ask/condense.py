@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.ask.prompts import PromptSet
 from assistant.library.lexicon import stem, topic_words, words
+
+if TYPE_CHECKING:  # LangChain's model classes load only when a chat model is configured
+    from langchain_core.language_models import BaseChatModel
 
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
 # A follow-up that leans on the previous turn: "and for rural areas?", "what about …".
@@ -242,6 +242,8 @@ class ChatModelCondenser:
     def condense(self, question: str, history: Sequence[Message]) -> str:
         if not history or not depends_on_previous(question):
             return question
+        from langchain_core.messages import HumanMessage
+
         lines = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:])
         prompt = self.prompts["condense"].format(history=lines, question=question)
         reply = self.model.invoke([HumanMessage(prompt)])

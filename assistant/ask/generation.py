@@ -10,10 +10,7 @@ prompts from ``prompts/``; its output is checked by ``citations.check_answer``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
@@ -27,6 +24,10 @@ from assistant.library.passages import (
     with_context,
 )
 from assistant.library.sentence_vectors import SentenceVectors
+
+if TYPE_CHECKING:  # LangChain's model classes load only when a chat model is configured
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import HumanMessage, SystemMessage
 
 
 class Generator(Protocol):
@@ -184,6 +185,8 @@ class ChatModelGenerator:
         self.label = label
 
     def messages(self, question: str, hits: Sequence[Hit]) -> list[SystemMessage | HumanMessage]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         return [
             SystemMessage(self.prompts["answer_system"].format()),
             HumanMessage(

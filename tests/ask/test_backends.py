@@ -23,14 +23,8 @@ from conftest import REPO, make_settings
 from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
-from assistant.ask.backends import (
-    BackendError,
-    LlamaCppChat,
-    OllamaChat,
-    OpenAICompatibleChat,
-    make_chat_model,
-    make_generator,
-)
+from assistant.ask.backends import make_chat_model, make_generator
+from assistant.ask.chat_models import BackendError, LlamaCppChat, OllamaChat, OpenAICompatibleChat
 from assistant.ask.generation import ChatModelGenerator, ExtractiveGenerator
 from assistant.ask.prompts import load_prompts
 from assistant.errors import LisaError
@@ -288,6 +282,32 @@ def test_importing_loads_no_llm_client() -> None:
         "import assistant.ask.backends, assistant.service\n"
         "clients = ('langchain_openai', 'langchain_ollama', 'openai', 'ollama', 'llama_cpp')\n"
         "print([m for m in clients if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_extractive_default_loads_no_language_model_classes() -> None:
+    """Answering with the default builds its generator without LangChain's language-model
+    classes (part of every cold start); an LLM backend loads them."""
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "import assistant.service, assistant.frontends.cli.main\n"
+        "from assistant.ask.backends import make_generator\n"
+        "from assistant.ask.generation import ExtractiveGenerator\n"
+        "from pathlib import Path\n"
+        "from assistant.ask.prompts import load_prompts\n"
+        "from assistant.library.keyword_index import KeywordIndex\n"
+        "from assistant.settings import Settings\n"
+        "extractive = ExtractiveGenerator(KeywordIndex([]))\n"
+        f"prompts = load_prompts(Path({str(REPO / 'prompts')!r}))\n"
+        "generator, _ = make_generator(Settings(_env_file=None), prompts, extractive)\n"
+        "assert generator is extractive, generator\n"
+        "classes = ('langchain_core.language_models.base', "
+        "'langchain_core.language_models.chat_models')\n"
+        "print([m for m in classes if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
