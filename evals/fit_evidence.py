@@ -28,6 +28,7 @@ import numpy as np
 
 from assistant.critique.decide import (
     engagement_level,
+    findings,
     unit_evidence,
 )
 from assistant.critique.engine import (
@@ -191,9 +192,15 @@ def draft_data(
     return out
 
 
-def iap2_accuracy(data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds) -> float:
+def iap2_accuracy(
+    rubric: Rubric, data: list[DraftData], scored: list[UnitScores], thresholds: Thresholds
+) -> float:
+    """IAP2 accuracy at ``thresholds``, the level gated by the rule's findings (the status
+    layer, which the engine's findings also pass through, is fitted after this)."""
+    levels = rubric.minimum_levels()
     right = sum(
-        engagement_level(pool, thresholds)[0] == d.draft.labels["iap2"]
+        engagement_level(pool, thresholds, findings(pool, thresholds, levels))[0]
+        == d.draft.labels["iap2"]
         for d, pool in zip(data, scored, strict=True)
     )
     return right / max(len(data), 1)
@@ -293,7 +300,7 @@ def choose_thresholds(rubric: Rubric, data: list[DraftData], unscreened: list[Un
     best_iap2 = -1.0
     for level_at in GRID:
         candidate = chosen.model_copy(update={"iap2": level_at})
-        accuracy = iap2_accuracy(data, pooled, candidate)
+        accuracy = iap2_accuracy(rubric, data, pooled, candidate)
         if accuracy > best_iap2:
             best_iap2, final = accuracy, candidate
     return Fit(final, best_exact, best_iap2, f1)

@@ -3,8 +3,9 @@
 One rule for every principle, stated in the rubric: a criterion is *found* when its
 best unit's evidence score reaches the model's ``found`` threshold and *weak* when
 its best weak-evidence score reaches ``weak``; the principle's status follows from
-its criteria (``Principle.status_from``). The IAP2 level is the highest level
-described by a unit that is evidence for a public-engagement criterion.
+its criteria (``Principle.status_from``). The IAP2 level is voted for by the units that
+are evidence for a public-engagement criterion, and is "none" when the findings show no
+engagement at all (no engagement criterion found, nor even weakly shown).
 """
 
 from __future__ import annotations
@@ -78,16 +79,22 @@ def principle_status(principle: Principle, found: dict[str, Finding]) -> str:
     )
 
 
-def engagement_level(scores: UnitScores, thresholds: Thresholds) -> tuple[str, int | None]:
+def engagement_level(
+    scores: UnitScores, thresholds: Thresholds, found: Mapping[str, Finding]
+) -> tuple[str, int | None]:
     """The IAP2 level the draft's engagement evidence describes, and the unit that shows it.
 
     Units that are evidence for a public-engagement criterion (score at or over the
     ``iap2`` threshold) vote for a level with their level probabilities, weighted by
     that score; the level with most weight wins, so one stray sentence cannot
-    outvote the draft's account of what it did. No such unit: "none".
+    outvote the draft's account of what it did. "none" when no unit votes, or when
+    ``found`` (the draft's findings) has no public-engagement criterion found or weak:
+    the level then never claims engagement the report's own findings do not show.
     """
     columns = [j for j, c in enumerate(scores.criteria) if c.startswith(ENGAGEMENT_PREFIX)]
     if not columns or scores.topic.shape[0] == 0:
+        return "none", None
+    if not any(f.found or f.weak for c, f in found.items() if c.startswith(ENGAGEMENT_PREFIX)):
         return "none", None
     about = scores.evidence()[:, columns].max(axis=1)
     voters = np.flatnonzero(about >= thresholds.iap2)

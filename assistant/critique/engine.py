@@ -341,7 +341,7 @@ def critique_document(
             rubric.minimum_levels(),
             model.status_range,
         )
-    level, level_unit = engagement_level(analysis.scores, model.thresholds)
+    level, level_unit = engagement_level(analysis.scores, model.thresholds, found)
     tell(0.92, "quoting the guidance")
     results = []
     for principle in rubric.principles:
