@@ -20,6 +20,18 @@ def _short(text: str) -> str:
     return " ".join(words[:_QUOTE_WORDS]) + (" …" if len(words) > _QUOTE_WORDS else "")
 
 
+def _first_quotes(criteria: Sequence[CriterionResult]) -> list[tuple[CriterionResult, str]]:
+    """Each criterion with its best quote, a quote shown once (two criteria are often shown
+    by the same sentence); criteria without a quote are left out."""
+    seen: set[str] = set()
+    out = []
+    for c in criteria:
+        if c.quotes and c.quotes[0].quote not in seen:
+            seen.add(c.quotes[0].quote)
+            out.append((c, c.quotes[0].quote))
+    return out
+
+
 def _where(guidance: Sequence[GuidanceQuote]) -> str:
     if not guidance:
         return ""
@@ -37,19 +49,17 @@ def recommendation(
     weak = [c for c in criteria if c.state == "weak"]
     absent = [c for c in criteria if c.state == "not_found"]
     if status == "met":
+        quoted = dict((c.id, q) for c, q in _first_quotes(found))
         strong = "; ".join(
-            f"{c.evidence.split(':')[0]} (“{_short(c.quotes[0].quote)}”)" for c in found if c.quotes
+            c.evidence.split(":")[0] + (f" (“{_short(quoted[c.id])}”)" if c.id in quoted else "")
+            for c in found
         )
         extra = f" To strengthen it further: {absent[0].evidence}." if absent else ""
         return f"Strong: {strong}.{extra}"
     parts = []
-    if found or weak:
-        have = found + weak
-        parts.append(
-            "The draft already has: "
-            + "; ".join(f"“{_short(c.quotes[0].quote)}”" for c in have if c.quotes)
-            + "."
-        )
+    have = _first_quotes(found + weak)
+    if have:
+        parts.append("The draft already has: " + "; ".join(f"“{_short(q)}”" for _, q in have) + ".")
     if weak:
         parts.append(
             "Make these concrete (figures, dates, named organisations, a described method): "
