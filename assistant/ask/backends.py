@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def make_chat_model(settings: Settings) -> BaseChatModel | None:
     """The configured backend's chat model; None for the extractive default."""
-    if settings.backend not in ("openai", "ollama", "local"):
+    if settings.backend not in BACKEND_LABELS:  # the extractive default
         return None
     from assistant.ask.chat_models import local_chat, ollama_chat, openai_chat
 
