@@ -40,7 +40,7 @@ from assistant.library.models import build_embeddings
 from assistant.library.passages import merged_texts
 from assistant.library.sentence_vectors import embeddings_key, keep_library_vectors
 from assistant.library.snapshot import library_for
-from assistant.library.store import GuidanceStore, library_digest, open_store
+from assistant.library.store import GuidanceStore, open_store
 from assistant.settings import Settings
 
 
@@ -251,14 +251,15 @@ def build_retriever(
     model = load_answerability_model(settings.prompts_dir / "answerability.json")
     exact_max = settings.exact_search_max_chunks
     key = embeddings_key(embeddings.name, embeddings.backend)
+    library = library_for(settings, store, key, exact_max)
     return HybridRetriever(
         store,
         embeddings,
         model,
         floor=settings.min_relevance,
         exact_max=exact_max,
-        keyword_index=functools.partial(keywords_for, settings),
-        library=library_for(settings, store, key, exact_max),
+        keyword_index=functools.partial(keywords_for, settings, digest=library.digest),
+        library=library,
     )
 
 
@@ -274,7 +275,7 @@ def build_answer_chain(
         settings.sentence_vectors_path,
         embeddings_key(retriever.embeddings.name, retriever.embeddings.backend),
         lambda: merged_texts(retriever.chunks),  # only if the saved vectors will not do
-        library_digest(retriever.chunks),
+        retriever.library_digest,
     )
     generator, condenser = make_generator(settings, prompts, extractive)
     chain = build_chain(retriever, generator, prompts, condenser, settings.top_k, extractive)

@@ -108,6 +108,7 @@ class HybridRetriever:
         if library is None:
             library = read_store(store, exact_max)[1]
         self.chunks: list[Chunk] = library.chunks
+        self.library_digest = library.digest  # what saved indexes are checked against
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self.keywords = (keyword_index or _build_keywords)(self.chunks)
         self.headings = sorted({h for c in self.chunks for h in c.section_path})

@@ -102,8 +102,11 @@ def _difference(saved: list[str], current: Sequence[Chunk]) -> str:
     return f"the library has {len(now)} chunks, the index {len(saved)} ({new} new, {gone} gone)"
 
 
-def load_keywords(settings: Settings, chunks: Sequence[Chunk]) -> KeywordIndex:
-    """The saved index, when it was made from exactly these chunks; else StaleKeywordIndex."""
+def load_keywords(
+    settings: Settings, chunks: Sequence[Chunk], digest: str | None = None
+) -> KeywordIndex:
+    """The saved index, when it was made from exactly these chunks; else StaleKeywordIndex.
+    ``digest`` is their ``library_digest`` when the caller has it already."""
     folder = settings.keyword_index_dir
     record = _read_record(folder)
     expected = {"format": FORMAT, "bm25s": version("bm25s"), "tokenizer": tokenizer_identity()}
@@ -114,7 +117,7 @@ def load_keywords(settings: Settings, chunks: Sequence[Chunk]) -> KeywordIndex:
         raise StaleKeywordIndex("the library was changed by an ingest after it was saved")
     if record.get("chunk_ids") != [c.id for c in chunks]:
         raise StaleKeywordIndex(_difference(list(record.get("chunk_ids") or []), chunks))
-    if record.get("library") != library_digest(chunks):
+    if record.get("library") != (digest or library_digest(chunks)):
         raise StaleKeywordIndex("the library's chunk texts differ from the ones it indexed")
     files = record.get("files")
     if not isinstance(files, dict) or not files:
@@ -136,11 +139,15 @@ def load_keywords(settings: Settings, chunks: Sequence[Chunk]) -> KeywordIndex:
 
 
 def keywords_for(
-    settings: Settings, chunks: Sequence[Chunk], build: Build = KeywordIndex
+    settings: Settings,
+    chunks: Sequence[Chunk],
+    build: Build = KeywordIndex,
+    digest: str | None = None,
 ) -> KeywordIndex:
-    """The keyword index of ``chunks``: loaded when saved for them, else built and saved."""
+    """The keyword index of ``chunks``: loaded when saved for them, else built and saved.
+    ``digest`` is their ``library_digest`` when the caller has it already."""
     try:
-        return load_keywords(settings, chunks)
+        return load_keywords(settings, chunks, digest)
     except StaleKeywordIndex as exc:
         log.warning("keyword index rebuilt from %d chunks: %s", len(chunks), exc)
     index = build(chunk_texts(chunks))

@@ -21,6 +21,7 @@ snapshot is never used: other machines may change the library.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -37,7 +38,7 @@ from assistant.library.embeddings import file_sha256
 from assistant.library.folders import replace_folder
 from assistant.library.keyword_files import manifest_identity
 from assistant.library.lexicon import LibraryLexicon
-from assistant.library.store import GuidanceStore, Records
+from assistant.library.store import GuidanceStore, Records, library_digest
 from assistant.library.writer import StoreBusyError, writer_lock
 from assistant.settings import Settings
 from assistant.vectors import unit_rows
@@ -60,6 +61,12 @@ class LibraryRead:
     chunks: list[Chunk]
     vectors: np.ndarray | None
     lexicon: LibraryLexicon
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """``library_digest`` of the chunks, computed once for everything a start checks
+        against it (the saved keyword index and sentence vectors)."""
+        return library_digest(self.chunks)
 
 
 def _identity(settings: Settings, embeddings_key: str) -> dict[str, Any]:

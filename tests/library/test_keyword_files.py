@@ -21,9 +21,14 @@ from fakes import HashEmbedder
 
 from assistant.ask.answerability import FEATURES, AnswerabilityModel
 from assistant.ask.retrieval import HybridRetriever
-from assistant.library.keyword_files import RECORD, keywords_for, load_keywords
+from assistant.library.keyword_files import (
+    RECORD,
+    StaleKeywordIndex,
+    keywords_for,
+    load_keywords,
+)
 from assistant.library.keyword_index import KeywordIndex, chunk_texts
-from assistant.library.store import open_store
+from assistant.library.store import library_digest, open_store
 from assistant.library.writer import writer_lock
 from assistant.settings import Settings
 
@@ -148,6 +153,18 @@ def test_chunks_changed_outside_ingest_are_noticed(
         retriever, builder = _start(settings)
     assert builder.builds == 1 and "1 gone" in caplog.text
     _same(retriever.keywords, _fresh(retriever))
+
+
+def test_the_digest_a_start_passes_is_the_one_checked(tmp_path: Path) -> None:
+    """A start computes the library's digest once (``LibraryRead.digest``) and the saved
+    index is checked against it: the right digest loads, any other is stale."""
+    settings = _library(tmp_path)
+    chunks = open_store(settings, EMBEDDER).library_chunks()
+    retriever, _ = _start(settings)
+    assert retriever.library_digest == library_digest(chunks)
+    _same(load_keywords(settings, chunks, retriever.library_digest), _fresh(retriever))
+    with pytest.raises(StaleKeywordIndex, match="texts differ"):
+        load_keywords(settings, chunks, "0" * 64)
 
 
 @pytest.mark.parametrize("damage", ["delete", "flip", "truncate", "record"])
