@@ -12,7 +12,8 @@ into the store directly; then what ingest does at its end (``save_library_indexe
 the keyword index and every sentence vector, timed) and a start that loads them, so a
 passage's first use embeds nothing, as on a library made by ``ingest_docs.py``.
 
-Usage: .venv/bin/python benchmarks/bench_ask.py [--synthetic 10000]
+Usage: .venv/bin/python benchmarks/bench_ask.py [--synthetic 10000] [--real-limit 10000]
+(``--synthetic 100000`` reuses the 10k real vectors with noise, as bench_query does.)
 Writes benchmarks/results/bench_ask.json and .md.
 """
 
@@ -39,6 +40,7 @@ from bench_query import (  # noqa: E402
     bench_settings,
     embed_cached,
     fill_store,
+    noisy_copies,
     pct,
     set_threads,
     synth_chunks,
@@ -132,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synthetic", type=int, default=10000, help="chunks (0 to skip)")
     parser.add_argument(
+        "--real-limit",
+        type=int,
+        default=10000,
+        help="embed up to this many synthetic chunks for real; a larger library reuses their "
+        "vectors with noise, as bench_query does",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=None,
@@ -139,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     threads, suffix = set_threads(args.threads)
+    if args.synthetic not in (0, 10000):  # the default run's results are kept
+        suffix += f".synthetic{args.synthetic}"
     from assistant.library.ingest import save_library_indexes
     from assistant.library.store import open_store
     from assistant.service import build_lisa
@@ -168,7 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.synthetic:
         embeddings = lisa.embeddings
         chunks = synth_chunks(args.synthetic)
-        vectors = embed_cached([c.embedding_text() for c in chunks], embeddings)
+        real_n = min(args.synthetic, args.real_limit)
+        vectors = embed_cached([c.embedding_text() for c in chunks[:real_n]], embeddings)
+        if args.synthetic > real_n:
+            vectors = noisy_copies(vectors, args.synthetic)
         with tempfile.TemporaryDirectory(prefix="lisa-bench-ask-") as tmp:
             settings = bench_settings(Path(tmp))
             fill_store(settings, embeddings, chunks, vectors)
@@ -183,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
                 chunks=len(big.retriever),
                 load_s=round(big_load, 2),
                 ingest_indexes_s=round(indexes_s, 1),
+                vectors="real embeddings"
+                if args.synthetic <= real_n
+                else f"{real_n:,} real embeddings reused with Gaussian noise (sigma 0.025)",
             )
         result["synthetic"] = synth
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
