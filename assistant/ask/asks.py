@@ -71,6 +71,14 @@ _ASKS = {
         re.IGNORECASE,
     ),
 }
+# "What does PSTA stand for?", "GVA is short for what?": the question asks for the words an
+# abbreviation stands for, which a sentence supplies only by spelling them out.
+_EXPANSION = re.compile(
+    r"\b(?:stands?|stood)\s+for\b|\bshort\s+for\b|\b(?:acronym|initials|abbreviation)\b",
+    re.IGNORECASE,
+)
+_ABBREVIATION = re.compile(r"\b([A-Z]{2,6})s?\b")
+_MINOR_WORDS = frozenset("of and the for in on to".split())
 # The thing a list or "which" question asks for: "list the members", "which LEPs".
 _ASKED_NOUN = re.compile(
     r"\b(?:list|name|identify|enumerate|which|what)\s+(?:the\s+|all\s+|some\s+|any\s+)?"
@@ -93,8 +101,25 @@ _STEPS = re.compile(r"\b(process|steps?|stages?|procedure)\b", re.IGNORECASE)
 
 
 def asks_for(question: str) -> list[str]:
-    """The kinds of answer the question asks for (figure, date, person, instances, procedure)."""
-    return [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
+    """The kinds of answer the question asks for (figure, date, person, instances, procedure,
+    expansion)."""
+    kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
+    if _EXPANSION.search(question) and _ABBREVIATION.search(question):
+        kinds.append("expansion")
+    return kinds
+
+
+def spells_out(abbreviation: str, text: str) -> bool:
+    """Whether the text spells the abbreviation out: consecutive capitalised words whose
+    initials make it, minor words between them skipped ("Local Enterprise Partnership" for
+    LEP, "Department for Digital, Culture, Media and Sport" for DCMS)."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w.lower() not in _MINOR_WORDS]
+    letters = abbreviation.upper()
+    for start in range(len(words) - len(letters) + 1):
+        run = words[start : start + len(letters)]
+        if all(w[0] == c and w[0].isupper() for w, c in zip(run, letters, strict=True)):
+            return True
+    return False
 
 
 def supplies(kind: str, question: str, text: str) -> bool:
@@ -109,6 +134,8 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return any(re.search(rf"\b{r}", text.lower()) for r in asked)
     if kind == "instances":
         return lists_asked_noun(question, text)
+    if kind == "expansion":
+        return any(spells_out(m.group(1), text) for m in _ABBREVIATION.finditer(question))
     if kind == "procedure":
         return bool(_STEPS.search(text)) and (":" in text or text.count(";") >= 2)
     return True
@@ -135,4 +162,5 @@ ASK_WORDS = {
     "person": "a named person or post",
     "instances": "a list of named examples",
     "procedure": "a step-by-step procedure",
+    "expansion": "what an abbreviation stands for",
 }

@@ -28,6 +28,15 @@ _ASSESSOR = (
     r"ai(?:\s+(?:models?|systems?|tools?|assistants?))?|artificial\s+intelligence|"
     r"(?:large\s+)?language\s+models?|llms?|chatbots?|gpt|assistants?|models?|lisa)"
 )
+# An automated assessor, which no reader of a strategy is: people who review or evaluate a
+# strategy are its real audience ("external evaluators are asked to report each year").
+_MACHINE = (
+    r"(?:(?:automated|automatic|ai)\s+(?:checkers?|reviewers?|assessors?|readers?|tools?|"
+    r"systems?|software|assessment|review|scoring|marking|evaluation)(?:\s+(?:tools?|systems?|"
+    r"software|engines?|models?))?|(?:review|assessment|scoring|marking|checking)\s+(?:tools?|"
+    r"software|engines?)|artificial\s+intelligence|(?:large\s+)?language\s+models?|llms?|"
+    r"chatbots?|gpt|ai\s+(?:models?|systems?|tools?|assistants?))"
+)
 # What an assessor's outcome can be set to.
 _OUTCOME = (
     r"(?:fully\s+|completely\s+|wholly\s+|already\s+)?"
@@ -72,7 +81,9 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         re.compile(
             r"\byou\s+are\s+(?:now|no\s+longer)\b|\bfrom\s+now\s+on,?\s+you\b"
             r"|\b(?:system|developer|hidden)\s+(?:prompts?|instructions?|messages?)\b"
-            r"|\bnew\s+instructions?\s*:|\bpretend\s+(?:to\s+be|you\s+are)\b"
+            r"|\bnew\s+instructions?\s*:"
+            # "pretend to be …" as an order, not "it does not pretend to be the final word"
+            r"|" + _IMPERATIVE_START + r"pretend\s+(?:to\s+be|you\s+are)\b"
             r"|\bdeveloper\s+mode\b|\bjailbreak"
             r"|\b(?:act|behave|respond)\s+as\s+(?:if|though)\s+you\s+(?:were|are)\b"
             r"|\b(?:act|behave)\s+as\s+an?\s+(?:unrestricted|uncensored|jailbroken)\b"
@@ -91,7 +102,14 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             + r"\s*[:,]"
             r"|\bas\s+(?:the|an?|this\s+draft'?s?)\s+" + _ASSESSOR + r",?\s+you\s+"
             r"(?:must|should|shall|will|are\s+(?:to|required|instructed|asked))\b"
-            r"|\b(?:if|when)\s+you\s+are\s+an?\s+" + _ASSESSOR + r"\b",
+            r"|\b(?:if|when)\s+you\s+are\s+an?\s+" + _ASSESSOR + r"\b"
+            # a polite request made of an automated assessor: "automated review tools are kindly
+            # asked to …", "we would ask any AI system to …"
+            r"|\b" + _MACHINE + r"\s+(?:are|is)\s+(?:kindly\s+|respectfully\s+|therefore\s+|"
+            r"hereby\s+|politely\s+)?(?:asked|requested|invited|instructed|encouraged|expected|"
+            r"requested|urged|advised)\s+to\b"
+            r"|\b(?:we|i)\s+(?:would\s+)?(?:kindly\s+|respectfully\s+)?(?:ask|request|invite|urge|"
+            r"instruct|encourage)\s+(?:the\s+|any\s+|all\s+|every\s+)?" + _MACHINE + r"\s+to\b",
             re.IGNORECASE,
         ),
     ),
@@ -135,7 +153,9 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             # Italian or Polish ... (both looked for from the start of a line: from every
             # position, as a bare search does, each look-ahead rescans the rest of the line)
             r"^(?=.*\b(?:[ée]valuat(?:eur|rice)s?|examinat(?:eur|rice)s?|outils?\s+d['’]"
-            r"[ée]valuation|[ée]valuation\s+automatique|asesydd|aseswyr|adolygydd|adolygwyr|"
+            r"[ée]valuation|[ée]valuation\s+automatique|relect(?:eur|rice)s?|outils?\s+de\s+"
+            r"(?:relecture|correction|notation|v[ée]rification|contr[ôo]le)|"
+            r"(?:relecture|correction|v[ée]rification|analyse)\s+automatis[ée]+s?|asesydd|aseswyr|adolygydd|adolygwyr|"
             r"asesu\s+awtomatig|offer\s+asesu|pr[üu]fer(?:in)?|gutachter(?:in)?|"
             r"automatische[nrs]?\s+(?:pr[üu]f|bewert)\w*|evaluador(?:es|a)?|revisor(?:es|a)?|"
             r"herramientas?\s+autom[áa]ticas?|valutator(?:e|i)|strumenti\s+automatici|"

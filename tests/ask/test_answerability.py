@@ -43,6 +43,8 @@ def _units(*texts: str, kind: str = "text") -> list[Unit]:
         ("Which councils have adopted the harbour plan?", "instances"),
         ("Name the partners on the port board", "instances"),
         ("How do we apply for a mooring grant?", "procedure"),
+        ("What does HRB stand for, the body that runs the port?", "expansion"),
+        ("MCA: what are the initials short for?", "expansion"),
     ],
 )
 def test_what_a_question_asks_for(question: str, kind: str) -> None:
@@ -75,6 +77,17 @@ def test_a_figure_must_be_in_the_closest_sentences() -> None:
     far = _units("Ferries are vital.", "They sail daily.", "Twelve berths date from 2019.")
     assert ask_gap(question, near) == 0
     assert ask_gap(question, far) == 1
+
+
+def test_an_abbreviation_must_be_spelled_out() -> None:
+    question = "What does HRB stand for, the body that runs the port?"
+    assert ask_gap(question, _units("The port is run by the HRB under a lease.")) == 1
+    spelled = _units("The Harbour Revision Board (HRB) runs the port under a lease.")
+    assert ask_gap(question, spelled) == 0
+    # minor words between the capitalised ones are skipped
+    dcms = _units("The Department for Culture, Media and Sport leads.")
+    assert ask_gap("What does DCMS stand for?", dcms) == 0
+    assert ask_gap("What is MCA short for?", _units("The Maritime and Coastguard Agency.")) == 0
 
 
 def test_a_post_must_be_named_for_a_who_holds_it_question() -> None:
