@@ -70,7 +70,21 @@ _ASKS = {
         r"\b(template|portal|form)\s+(for|to)\b|\bwho\s+do\s+(i|we)\s+(contact|send|submit)",
         re.IGNORECASE,
     ),
+    # what follows when something is not done: a penalty, a sanction, an appeal
+    "consequence": re.compile(
+        r"\bwhat\s+happens\s+(?:to\s+\w+\s+)?(?:if|when|where)\b|\bwhat\s+if\b|"
+        r"^\W*(?:and|but|so)\s+if\b|\b(?:penalt(?:y|ies)|fines?|sanctions?|appeals?|"
+        r"consequences?)\b",
+        re.IGNORECASE,
+    ),
 }
+# A sentence that states a consequence: a penalty or appeal, or a condition and its result.
+_CONSEQUENCE = re.compile(
+    r"\b(?:penalt\w*|sanction\w*|appeal\w*|consequen\w*|fined|liable|enforce\w*|otherwise)\b|"
+    r"\b(?:if|unless|where)\b[^.;]{3,80}?\b(?:will|would|may|must|can)\s+(?:not\s+)?"
+    r"(?:be|lose|face|need|have)\b",
+    re.IGNORECASE,
+)
 # "What does PSTA stand for?", "GVA is short for what?": the question asks for the words an
 # abbreviation stands for, which a sentence supplies only by spelling them out.
 _EXPANSION = re.compile(
@@ -102,7 +116,7 @@ _STEPS = re.compile(r"\b(process|steps?|stages?|procedure)\b", re.IGNORECASE)
 
 def asks_for(question: str) -> list[str]:
     """The kinds of answer the question asks for (figure, date, person, instances, procedure,
-    expansion)."""
+    consequence, expansion)."""
     kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
     if _EXPANSION.search(question) and _ABBREVIATION.search(question):
         kinds.append("expansion")
@@ -134,6 +148,8 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return any(re.search(rf"\b{r}", text.lower()) for r in asked)
     if kind == "instances":
         return lists_asked_noun(question, text)
+    if kind == "consequence":
+        return bool(_CONSEQUENCE.search(text))
     if kind == "expansion":
         return any(spells_out(m.group(1), text) for m in _ABBREVIATION.finditer(question))
     if kind == "procedure":
@@ -163,4 +179,5 @@ ASK_WORDS = {
     "instances": "a list of named examples",
     "procedure": "a step-by-step procedure",
     "expansion": "what an abbreviation stands for",
+    "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
 }

@@ -45,6 +45,9 @@ def _units(*texts: str, kind: str = "text") -> list[Unit]:
         ("How do we apply for a mooring grant?", "procedure"),
         ("What does HRB stand for, the body that runs the port?", "expansion"),
         ("MCA: what are the initials short for?", "expansion"),
+        ("What happens if the harbour plan is not signed off?", "consequence"),
+        ("Is there a right of appeal against the mooring decision?", "consequence"),
+        ("And if the council says no?", "consequence"),
     ],
 )
 def test_what_a_question_asks_for(question: str, kind: str) -> None:
@@ -58,6 +61,7 @@ def test_what_a_question_asks_for(question: str, kind: str) -> None:
         "When we draft the plan, what should it cover?",  # a clause, not a date question
         "Who should we involve in the harbour plan?",
         "What is a working harbour?",
+        "If we only survey residents, what are we promising them?",
     ],
 )
 def test_ordinary_questions_ask_for_no_special_kind(question: str) -> None:
@@ -88,6 +92,13 @@ def test_an_abbreviation_must_be_spelled_out() -> None:
     dcms = _units("The Department for Culture, Media and Sport leads.")
     assert ask_gap("What does DCMS stand for?", dcms) == 0
     assert ask_gap("What is MCA short for?", _units("The Maritime and Coastguard Agency.")) == 0
+
+
+def test_a_consequence_must_be_stated() -> None:
+    question = "What is the penalty if a port ignores the dredging plan?"
+    assert ask_gap(question, _units("Ports should follow the dredging plan each winter.")) == 1
+    stated = _units("If a port ignores the plan, its licence will not be renewed.")
+    assert ask_gap(question, stated) == 0
 
 
 def test_a_post_must_be_named_for_a_who_holds_it_question() -> None:
