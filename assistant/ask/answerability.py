@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from assistant.ask.asks import ASK_WORDS, asks_for, supplies
+from assistant.ask.condense import own_words
 from assistant.documents.chunking import Chunk
 from assistant.errors import LisaError
 from assistant.library.keyword_index import KeywordIndex, tokenize
@@ -59,7 +60,12 @@ log = logging.getLogger("lisa.answerability")
 _NAME = re.compile(
     r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’&-]*(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'’&-]*)*"
 )
-_COMMON_NAMES = frozenset({"I", "LEP", "LEPS", "LIS", "LISS", "UK", "DCMS", "OK"})
+_COMMON_NAMES = frozenset(
+    {"I", "I'LL", "I'M", "I'VE", "I'D", "LEP", "LEPS", "LIS", "LISS", "UK", "DCMS", "OK"}
+)
+# A name the asker gives as their own ("our Mayoral Combined Authority", "my Pro-Vice-
+# Chancellor") is context for the question, not what it asks about.
+_OWN = re.compile(r"\b(?:our|my)\s+$", re.IGNORECASE)
 _JOINERS = frozenset({"of", "and", "for"})
 # Words that frame a question rather than name its topic.
 _FRAMING = frozenset(
@@ -76,6 +82,9 @@ _REFERENCE = re.compile(
     r"\b(?:the\s+)?((?:[\w-]+\s+){1,4}?)(section|chapter|annex|appendix)\b|"
     r"\b(part|chapter|annex|section)\s+(\d+|[ivx]+|two|three|four)\b",
     re.IGNORECASE,
+)
+_NAMED_AFTER = re.compile(
+    r"\s+(?:on|about|called|titled|entitled|headed)\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE
 )
 # A sentence that only points elsewhere: "Please see …", "As set out in Part 2, …".
 _POINTER = re.compile(
@@ -237,10 +246,21 @@ def absent_reference(question: str, headings: Sequence[str], keywords: KeywordIn
             if not any(label in h.lower() for h in headings):
                 return 1.0
             continue
-        words = set(tokenize(match.group(1) or "")) - _FRAMING
+        words = set(tokenize(_section_name(question, match))) - _FRAMING
         if words and not any(words <= h for h in held):
             return 1.0
     return 0.0
+
+
+def _section_name(question: str, match: re.Match[str]) -> str:
+    """The words naming a section: those just before "section" ("the digital skills
+    section"), unless a preposition ends them ("the table in the section on involving
+    local people"), when the name is what follows "section on/about/called"."""
+    before = re.split(r"\b(?:in|of|from|under|within|at|to|into|on|by)\b", match.group(1) or "")
+    if set(tokenize(before[-1])) - _FRAMING:
+        return before[-1]
+    after = _NAMED_AFTER.match(question, match.end())
+    return after.group(1) if after else ""
 
 
 def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
@@ -253,23 +273,30 @@ def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
     text = " ".join(c.embedding_text() for c in candidates).lower()
     sentences: list[set[str]] = []  # split only when a name of several words is asked about
     for match in _NAME.finditer(question):
-        words = [
-            w.strip("'’-").lower().removesuffix("'s").removesuffix("’s")
-            for w in match.group(0).split()
-        ]
-        words = [w for w in words if w and w.upper() not in _COMMON_NAMES and w not in _JOINERS]
-        if not words:
+        if _OWN.search(question[: match.start()]):
             continue
-        if len(words) == 1:
-            found = re.search(rf"\b{re.escape(words[0])}", text) is not None
-        else:
-            sentences = sentences or [
-                set(re.findall(r"[\w'’&-]+", s)) for s in re.split(r"(?<=[.!?;])\s+|\n", text)
-            ]
-            found = any(all(w in sentence for w in words) for sentence in sentences)
-        if not found:
-            return 1.0
+        # "Inform and Consult" names two things: each is looked for on its own
+        for part in re.split(r"\s+and\s+", match.group(0)):
+            words = [_bare(w) for w in part.split()]
+            words = [w for w in words if w and w.upper() not in _COMMON_NAMES and w not in _JOINERS]
+            if not words:
+                continue
+            if len(words) == 1:
+                found = re.search(rf"\b{re.escape(words[0])}", text) is not None
+            else:
+                sentences = sentences or [
+                    {_bare(w) for w in re.findall(r"[\w'’&-]+", s)}
+                    for s in re.split(r"(?<=[.!?;])\s+|\n", text)
+                ]
+                found = any(all(w in sentence for w in words) for sentence in sentences)
+            if not found:
+                return 1.0
     return 0.0
+
+
+def _bare(word: str) -> str:
+    """A word without edge punctuation or a possessive: "England's" and "England" match."""
+    return word.strip("'’-").lower().removesuffix("'s").removesuffix("’s")
 
 
 def answerability_features(
@@ -282,6 +309,7 @@ def answerability_features(
     lexicon: LibraryLexicon,
 ) -> dict[str, float]:
     """The signals the answerability model weighs (see FEATURES)."""
+    asked = own_words(question)  # the phrase-level signals read what the officer wrote
     topics = topic_words(question, _FRAMING)
     novel = {t for t in topics if t not in lexicon}
     terms = content_terms(question) or set(tokenize(question))
@@ -301,9 +329,9 @@ def answerability_features(
         "novel_share": len(novel) / max(1, len(topics)),
         "novel_terms": float(min(3, len(novel))),
         "uncovered_share": sum(weight[t] for t in known - covered) / total,
-        "unmatched_name": unmatched_name(question, candidates),
-        "ask_gap": ask_gap(question, best),
-        "absent_reference": absent_reference(question, headings, keywords),
+        "unmatched_name": unmatched_name(asked, candidates),
+        "ask_gap": ask_gap(asked, best),
+        "absent_reference": absent_reference(asked, headings, keywords),
         # the closest sentence only points elsewhere and no real sentence comes near it
         "pointer_only": 1.0 if top_pointer > (best[0].cosine if best else -1.0) + 0.1 else 0.0,
     }

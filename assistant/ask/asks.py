@@ -106,7 +106,7 @@ _YEAR = re.compile(
     re.IGNORECASE,
 )
 _LIST_AFTER = re.compile(
-    r"^\W{0,3}(?:[\w-]+\s+){0,6}?(:|such\s+as\b|includ(e|es|ing)\b|like\b|e\.g\.|"
+    r"^\W{0,3}(?:[\w-]+\s+){0,8}?(:|such\s+as\b|includ(e|es|ing)\b|like\b|e\.g\.|"
     r"for\s+example\b|are\b)",
     re.IGNORECASE,
 )

@@ -202,11 +202,22 @@ def _names_its_topic_first(question: str) -> bool:
     return bool(own_topic(topic)) and not _QUESTION_WORD.match(topic) and not points_back
 
 
+_CARRIED = " (about: "
+
+
 def standalone(question: str, previous: str) -> str:
     """The follow-up with the previous question's topic words attached."""
     mine = {stem(w) for w in own_topic(question)}
     carried = [w for w in own_topic(previous) if stem(w) not in mine]
-    return f"{question} (about: {' '.join(carried)})" if carried else question
+    return f"{question}{_CARRIED}{' '.join(carried)})" if carried else question
+
+
+def own_words(question: str) -> str:
+    """A condensed question without the topic words carried from the previous turn: they are
+    a bag of words, not a phrase, so a phrase ("the table section", "Part 2") is read only in
+    what the officer wrote."""
+    head, carried, _ = question.partition(_CARRIED)
+    return head if carried else question
 
 
 class HeuristicCondenser:

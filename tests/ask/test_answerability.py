@@ -17,8 +17,10 @@ from assistant.ask.answerability import (
     ask_gap,
     explain,
     load_answerability_model,
+    unmatched_name,
 )
 from assistant.ask.asks import asks_for, lists_asked_noun
+from assistant.ask.condense import own_words, standalone
 from assistant.documents.chunking import Chunk
 from assistant.library.keyword_index import KeywordIndex
 from assistant.library.lexicon import LibraryLexicon
@@ -113,6 +115,27 @@ def test_a_section_the_library_only_refers_to_is_absent() -> None:
     assert absent_reference("What does the fisheries chapter recommend?", headings, keywords)
     assert absent_reference("What does Part 3 say about marinas?", headings, keywords)
     assert not absent_reference("What does the ferry services section say?", headings, keywords)
+    # the section is named after "section on …", not by the words before "in the section"
+    inside = "What is the timetable in the section on ferry services?"
+    assert not absent_reference(inside, headings, keywords)
+    assert absent_reference("What is in the section on marinas?", headings, keywords)
+
+
+def test_names_are_matched_as_the_library_writes_them() -> None:
+    port = [_chunk("Harbours bring 12% of Kestle's trade. Levels: Inform, Consult, Involve.")]
+    assert not unmatched_name("How much of Kestle's trade do harbours bring?", port)
+    assert not unmatched_name("What do Inform and Consult promise?", port)  # two names
+    assert not unmatched_name("I'll be frank: what is Kestle's share?", port)
+    # the asker's own organisation is context, not the topic
+    assert not unmatched_name("When our Harbour Trust buys services, what applies?", port)
+    assert unmatched_name("What does the Harbour Trust say about trade?", port)
+
+
+def test_phrases_are_read_in_what_the_officer_wrote() -> None:
+    follow_up = standalone("And which of those apply?", "What does the ferry services section say?")
+    assert follow_up != "And which of those apply?"
+    assert own_words(follow_up) == "And which of those apply?"
+    assert own_words("What does Part 3 say?") == "What does Part 3 say?"
 
 
 def test_pointers_are_recognised() -> None:
