@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
-from assistant.ask.sentences import is_caption
+from assistant.ask.sentences import asks_for_contents, asks_for_source, is_caption
 from assistant.library.keyword_index import KeywordIndex, tokenize
 from assistant.library.passages import (
     BULLET,
@@ -143,12 +143,19 @@ class ExtractiveGenerator:
             return
         lead_score, lead_hit, lead = ranked[0]
         rows = self.records(hits)
-        if rows and is_caption(lead):
-            # a question about a table is answered from its rows, not its caption
-            first, *rest = rows
-            yield f"{first[1]} [{first[0] + 1}]"
-            yield "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rest[:5])
-            return
+        if is_caption(lead) and not asks_for_source(question):
+            if rows and asks_for_contents(question):
+                # a question about what a table holds is answered from its rows
+                first, *rest = rows
+                yield f"{first[1]} [{first[0] + 1}]"
+                yield "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rest[:5])
+                return
+            # any other question about a table ("which end should we aim for?") is answered
+            # by what the guidance says about it; the caption only names it
+            answers = [r for r in ranked if not is_caption(r[2])]
+            if answers:
+                ranked = answers
+                lead_score, lead_hit, lead = ranked[0]
         yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
         points: list[str] = []
         seen = [_key(lead)]
