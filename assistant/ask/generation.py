@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
-from assistant.ask.sentences import asks_for_contents, asks_for_source, is_caption
+from assistant.ask.sentences import (
+    asks_for_contents,
+    asks_for_members,
+    asks_for_source,
+    introduces_table,
+    is_caption,
+)
 from assistant.library.keyword_index import KeywordIndex, tokenize
 from assistant.library.passages import (
     BULLET,
@@ -40,6 +46,7 @@ class Generator(Protocol):
 
 
 EmbedQuery = Callable[[str], list[float]]
+MAX_LIST_ITEMS = 8  # a list answer stays short enough to read
 
 
 class ExtractiveGenerator:
@@ -137,12 +144,33 @@ class ExtractiveGenerator:
         ranked.sort(key=lambda r: -r[0])
         return ranked
 
+    def best_list(
+        self, ranked: Sequence[tuple[float, int, str]], hits: Sequence[Hit], floor: float
+    ) -> list[tuple[int, str]]:
+        """(hit index, item) of the list in the top passages whose best item ranks highest,
+        if that item scores at least ``floor``; [] when no list does."""
+        scores: dict[tuple[int, str], float] = {}
+        for score, index, text in ranked:
+            scores.setdefault((index, text), score)
+        best: tuple[float, int, list[str]] | None = None
+        for index, hit in enumerate(hits[: self.max_hits]):
+            for items in _lists(hit.text):
+                top = max((scores.get((index, item), -1.0) for item in items), default=-1.0)
+                if top >= floor and (best is None or top > best[0]):
+                    best = (top, index, items)
+        return [] if best is None else [(best[1], item) for item in best[2][:MAX_LIST_ITEMS]]
+
     def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str]:
         ranked = self.rank_sentences(question, hits)
         if not ranked:
             return
         lead_score, lead_hit, lead = ranked[0]
         rows = self.records(hits)
+        if rows and asks_for_contents(question) and introduces_table(lead):
+            # "The table below shows …" and then what it shows: the table's rows
+            yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
+            yield "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rows[:6])
+            return
         if is_caption(lead) and not asks_for_source(question):
             if rows and asks_for_contents(question):
                 # a question about what a table holds is answered from its rows
@@ -159,6 +187,18 @@ class ExtractiveGenerator:
         yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
         points: list[str] = []
         seen = [_key(lead)]
+        if asks_for_members(question):
+            # a question asking which things make up a group is answered with the whole list
+            # the guidance gives of them, not one item and unrelated sentences
+            items = self.best_list(ranked, hits, 0.7 * lead_score)
+            if any(all(item in text for _, item in items) for _, _, text in ranked):
+                items = []  # the list is read whole with its introduction: a point of its own
+            for index, item in items:
+                key = _key(item)
+                if any(len(key & k) >= 0.6 * min(len(key), len(k)) for k in seen):
+                    continue
+                seen.append(key)
+                points.append(f"- {item} [{index + 1}]")
         for score, index, sentence in ranked[1:]:
             if len(points) >= self.max_points or score < 0.6 * lead_score:
                 break
@@ -169,6 +209,17 @@ class ExtractiveGenerator:
             points.append(f"- {BULLET.sub('', sentence)} [{index + 1}]")
         if points:
             yield "\n\n" + "\n".join(points)
+
+
+def _lists(text: str) -> list[list[str]]:
+    """The bulleted lists of a passage (two items or more), items without their bullets."""
+    runs: list[list[str]] = [[]]
+    for unit in passage_units(text):
+        if BULLET.match(unit):
+            runs[-1].append(BULLET.sub("", unit))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= 2]
 
 
 def _key(sentence: str) -> frozenset[str]:

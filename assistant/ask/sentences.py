@@ -43,3 +43,30 @@ def asks_for_source(question: str) -> bool:
 def asks_for_contents(question: str) -> bool:
     """The question asks what a table holds (answered by its rows), not how to use it."""
     return bool(_CONTENTS.search(question))
+
+
+# A question asking which things make up a group: "which challenges …", "what are the
+# principles", "list the tools".
+_MEMBERS = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,3}?[a-z]+[^s\W'’]s\b|\blist\b|\bname\s+the\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_members(question: str) -> bool:
+    """The question asks which things make up a group (answered by the list the guidance
+    gives of them)."""
+    return bool(_MEMBERS.search(question))
+
+
+# A sentence that introduces a table: "The table below shows …", "the following table …".
+_INTRODUCES_TABLE = re.compile(
+    r"\b(?:table|figure|chart)\s+(?:below|above|overleaf|that\s+follows)\b|"
+    r"\bthe\s+following\s+(?:table|figure|chart)\b",
+    re.IGNORECASE,
+)
+
+
+def introduces_table(sentence: str) -> bool:
+    """The sentence introduces a table or figure that follows it."""
+    return bool(_INTRODUCES_TABLE.search(sentence))

@@ -46,3 +46,40 @@ def test_any_other_question_about_a_table_is_answered_by_what_is_said_about_it()
     best, answer = _answer("Berth Use Spectrum, Harbour Masters Association: which end?")
     assert best.startswith("*Table:")
     assert answer.startswith("We encourage ports to aim for the ferry end")
+
+
+INTRODUCED = PASSAGE.replace(
+    "*Table: Berth Use Spectrum, Harbour Masters Association.*\n", ""
+).replace("The table below shows berth use", "The table below shows the berth use levels")
+
+
+def test_a_table_introduced_in_a_sentence_is_answered_with_its_rows() -> None:
+    chunk = Chunk("c1", INTRODUCED, "port.md", "Port guide", ("Berths",), (), 0, "h", "text")
+    generator = ExtractiveGenerator(KeywordIndex([INTRODUCED, "Ferries sail daily."]))
+    answer = "".join(generator.stream("What are the berth use levels?", [Hit((chunk,), 1, 1, 1)]))
+    assert answer.startswith("The table below shows the berth use levels")
+    assert "- Dinghy — Berths: 40" in answer and "- Ferry — Berths: 6" in answer
+
+
+LISTED = "\n".join(
+    [
+        "Harbour towns face particular pressures from the sea and from their size.",
+        "They also have pressures.",
+        "- Erosion: harbour towns face cliff pressures, losing a metre a year.",
+        "- Flooding: harbour towns face tidal pressures twice a decade.",
+        "- Ageing: harbour towns face the pressures of fewer young families.",
+        "Harbour towns are home to a tenth of the county's people.",
+    ]
+)
+
+
+def test_a_question_about_the_members_of_a_group_gets_the_whole_list() -> None:
+    chunk = Chunk("c1", LISTED, "port.md", "Port guide", ("Towns",), (), 0, "h", "text")
+    generator = ExtractiveGenerator(KeywordIndex([LISTED, "Ferries sail daily."]), max_points=1)
+    question = "Which pressures do harbour towns face?"
+    answer = "".join(generator.stream(question, [Hit((chunk,), 1, 1, 1)]))
+    for item in ("Erosion:", "Flooding:", "Ageing:"):
+        assert f"- {item}" in answer
+    # a question that does not ask for a group's members keeps its usual points
+    single = "".join(generator.stream("Why do harbour towns matter?", [Hit((chunk,), 1, 1, 1)]))
+    assert sum(line.startswith("- ") for line in single.splitlines()) <= 1
