@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.ask.prompts import PromptSet
 from assistant.ask.retrieval import Hit
 from assistant.ask.sentences import (
+    answers_kind,
     asks_for_contents,
     asks_for_members,
     asks_for_source,
@@ -47,6 +48,7 @@ class Generator(Protocol):
 
 EmbedQuery = Callable[[str], list[float]]
 MAX_LIST_ITEMS = 8  # a list answer stays short enough to read
+KIND_BONUS = 0.1  # for a sentence holding what the question asks for (an agent, a figure)
 
 
 class ExtractiveGenerator:
@@ -140,6 +142,8 @@ class ExtractiveGenerator:
             length = min(1.0, len(unit.split()) / 12)
             prior = 0.25 / (1 + index)
             score = 0.6 * overlap + 0.8 * cosine + prior + 0.05 * length - 0.001 * order
+            if answers_kind(question, unit):
+                score += KIND_BONUS
             ranked.append((score, index, text))
         ranked.sort(key=lambda r: -r[0])
         return ranked

@@ -70,3 +70,32 @@ _INTRODUCES_TABLE = re.compile(
 def introduces_table(sentence: str) -> bool:
     """The sentence introduces a table or figure that follows it."""
     return bool(_INTRODUCES_TABLE.search(sentence))
+
+
+# What a question's first sentence should hold: an agent for "who …?", a figure for "how many
+# …?". A sentence that holds it is preferred as the lead.
+_WHO = re.compile(
+    r"^\W*(?:[\w'’ ]{0,40}[:,—–-]\s*)?who(?:['’]s)?\b|\bwho\s+(?:runs|leads|led|set\s+up|"
+    r"established|created|founded|chairs|signs|agrees|owns|funds|came\s+up)\b",
+    re.IGNORECASE,
+)
+_AGENT = re.compile(
+    r"\bby\s+(?:the\s+)?(?:[a-z]+\s+){0,2}['‘\"]?[A-Z]|"
+    r"\b[A-Z][\w&'’]*(?:\s+(?:and\s+|of\s+|for\s+)?(?:[Tt]he\s+)?[A-Z][\w&'’]*)*\s+"
+    r"(?:established|set\s+up|leads?|led|runs?|created|founded|chairs?|defines?|agreed)\b"
+)
+_HOW_MANY = re.compile(
+    r"\bhow\s+(?:many|much|big|large)\b|\bwhat\s+(?:share|proportion|percentage)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d")
+
+
+def answers_kind(question: str, sentence: str) -> bool:
+    """The sentence holds the kind of thing the question's first sentence should: an agent
+    for a "who" question, a figure for a "how many" one (False when it asks for neither)."""
+    if _WHO.search(question):
+        return bool(_AGENT.search(sentence))
+    if _HOW_MANY.search(question):
+        return bool(_FIGURE.search(sentence))
+    return False

@@ -83,3 +83,19 @@ def test_a_question_about_the_members_of_a_group_gets_the_whole_list() -> None:
     # a question that does not ask for a group's members keeps its usual points
     single = "".join(generator.stream("Why do harbour towns matter?", [Hit((chunk,), 1, 1, 1)]))
     assert sum(line.startswith("- ") for line in single.splitlines()) <= 1
+
+
+def test_a_who_question_leads_with_the_sentence_that_names_who() -> None:
+    text = (
+        "You should consider the Harbour Academy, which runs courses for senior staff. "
+        "The Harbour Academy is run under licence by the Tidewater Trust."
+    )
+    chunk = Chunk("c1", text, "port.md", "Port guide", ("Training",), (), 0, "h", "text")
+    generator = ExtractiveGenerator(KeywordIndex([text, "Ferries sail daily."]))
+    hits = [Hit((chunk,), 1, 1, 1)]
+    assert "".join(generator.stream("Who runs the Harbour Academy?", hits)).startswith(
+        "The Harbour Academy is run under licence by the Tidewater Trust."
+    )
+    # the same passage asked about something else leads as before
+    what = "".join(generator.stream("What courses does the Harbour Academy run?", hits))
+    assert what.startswith("You should consider the Harbour Academy")
