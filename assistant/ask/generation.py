@@ -28,6 +28,7 @@ from assistant.library.passages import (
     is_record,
     library_readings,
     passage_units,
+    record_key,
     with_context,
 )
 from assistant.library.sentence_vectors import SentenceVectors
@@ -88,8 +89,9 @@ class ExtractiveGenerator:
             return [0.0] * len(units)
         return self.sentences.cosines(self.embed_query(question), units)
 
-    def records(self, hits: Sequence[Hit]) -> list[tuple[int, str]]:
-        """(hit index, row) of every table row in the top passages, in document order."""
+    def records(self, hits: Sequence[Hit], question: str = "") -> list[tuple[int, str]]:
+        """(hit index, row) of every table row in the top passages, in document order; the
+        rows the question names by their first column ("the Involve level") first."""
         rows = [
             (index, unit)
             for index, hit in enumerate(hits[: self.max_hits])
@@ -97,7 +99,10 @@ class ExtractiveGenerator:
             if is_record(unit)
         ]
         order = {id(h): (h.chunk.source, h.chunk.position) for h in hits}
-        return sorted(dict.fromkeys(rows), key=lambda r: order[id(hits[r[0]])])
+        rows = sorted(dict.fromkeys(rows), key=lambda r: order[id(hits[r[0]])])
+        asked = set(tokenize(question))
+        named = [r for r in rows if (key := set(tokenize(record_key(r[1])))) and key <= asked]
+        return named + [r for r in rows if r not in named] if named else rows
 
     def rank_sentences(self, question: str, hits: Sequence[Hit]) -> list[tuple[float, int, str]]:
         """(score, hit index, text) for the sentences of the top hits, best first.
@@ -169,7 +174,7 @@ class ExtractiveGenerator:
         if not ranked:
             return
         lead_score, lead_hit, lead = ranked[0]
-        rows = self.records(hits)
+        rows = self.records(hits, question)
         if rows and asks_for_contents(question) and introduces_table(lead):
             # "The table below shows …" and then what it shows: the table's rows
             yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"

@@ -75,8 +75,9 @@ def introduces_table(sentence: str) -> bool:
 # What a question's first sentence should hold: an agent for "who …?", a figure for "how many
 # …?". A sentence that holds it is preferred as the lead.
 _WHO = re.compile(
-    r"^\W*(?:[\w'’ ]{0,40}[:,—–-]\s*)?who(?:['’]s)?\b|\bwho\s+(?:runs|leads|led|set\s+up|"
-    r"established|created|founded|chairs|signs|agrees|owns|funds|came\s+up)\b",
+    r"^\W*(?:[\w'’ ]{0,40}[:,—–-]\s*)?who(?:['’]s)?\b|\bwho\s+(?:\w+\s+)?(?:runs?|leads?|led|"
+    r"sets?|established|created|founded|chairs|signs|agrees|agreed|owns|funds|came|is\s+behind|"
+    r"are\s+behind)\b",
     re.IGNORECASE,
 )
 _AGENT = re.compile(

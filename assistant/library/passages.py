@@ -26,6 +26,11 @@ def is_record(line: str) -> bool:
     return bool(_RECORD.match(line.strip()))
 
 
+def record_key(row: str) -> str:
+    """A table row's first column: what the row is about ("Involve (0) ➔" of an IAP2 row)."""
+    return row.split(" — ", 1)[0] if is_record(row) else ""
+
+
 def passage_sentences(text: str) -> list[str]:
     """Sentences of a passage, list items counted separately, table rows kept whole."""
     out: list[str] = []

@@ -99,3 +99,10 @@ def test_a_who_question_leads_with_the_sentence_that_names_who() -> None:
     # the same passage asked about something else leads as before
     what = "".join(generator.stream("What courses does the Harbour Academy run?", hits))
     assert what.startswith("You should consider the Harbour Academy")
+
+
+def test_the_row_a_question_names_comes_first() -> None:
+    best, answer = _answer("Berth Use Spectrum, Harbour Masters Association: the Ferry level?")
+    assert best.startswith("*Table:")
+    assert answer.startswith("Ferry — Berths: 6")
+    assert "- Dinghy — Berths: 40" in answer
