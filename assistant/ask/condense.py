@@ -42,11 +42,21 @@ _CLAUSE_BOUNDARY = re.compile(
 _NOUN_PHRASE = re.compile(r"\b(?:a|an|the|our|my|your)\s+((?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
 _PLURAL_PRONOUNS = frozenset("they them their these those".split())
 _SINGULAR_PRONOUNS = frozenset("it its".split())
-# Words that point back to something said before, pronouns among them.
+# Words that point back to something said before, pronouns among them ("who says so?").
 _POINTS_BACK = re.compile(
     rf"\b({_PRONOUNS}|this|that|there|one|ones|the\s+same|"
-    r"the\s+(former|latter|last\s+one|next\s+one|previous\s+one))\b",
+    r"the\s+(former|latter|last\s+one|next\s+one|previous\s+one)|"
+    r"(?:says?|said|think|thinks|thought|do|does|did)\s+so)\b",
     re.IGNORECASE,
+)
+# Nouns that need something to be about: "source?", "examples?", "the deadline?" asked on
+# their own are about the last thing said.
+_RELATIONAL = frozenset(
+    (
+        "source sources origin reference references example examples date year deadline cost "
+        "costs budget author owner definition meaning evidence detail details link figure "
+        "figures number timescale timeline"
+    ).split()
 )
 # ...except the "it" of extraposition, which refers to nothing: "what does it take to …",
 # "is it possible to …", "it is worth noting that …".
@@ -140,6 +150,8 @@ def depends_on_previous(question: str) -> bool:
         return False
     if _CONTINUES.search(question) or not topic:
         return True
+    if len(words(question)) <= 3 and all(w.lower() in _RELATIONAL for w in topic):
+        return True  # a bare fragment asking for the source, an example, a date … of it
     if _names_its_topic_first(question):
         return False
     if _ONE.search(question) or _DEMONSTRATIVE.search(question) or _CLOSING.search(question):

@@ -34,6 +34,14 @@ _CHITCHAT = re.compile(
     r"how\s+are\s+you|who\s+are\s+you|what'?s\s+up|ok(ay)?|bye|goodbye)\b[\s\w,!?.']{0,40}$",
     re.IGNORECASE,
 )
+# "ok and what counts as rural?", "thanks - is rural proofing required?": a greeting or an
+# acknowledgement, then a question of its own.
+_ASKS_AFTER_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|thanks?|thank\s+you|cheers|ok(?:ay)?|good\s+\w+)\b[\s,!.\-–—]*+"
+    r"(?:and\s+|so\s+|but\s+)?(?=.*\b(?:what|which|who|whom|whose|when|where|why|how|is|are|does|"
+    r"do|can|should|must)\b)(?!how\s+are\s+you|who\s+are\s+you|what'?s\s+up)\S+(?:\s+\S+){2,}",
+    re.IGNORECASE,
+)
 _CREATIVE = re.compile(
     r"\b(write|compose|draft|give\s+me|make\s+up|generate)\b.{0,40}\b(poem|haiku|limerick|"
     r"song|lyrics|story|joke|rap|sonnet|code|script|function|program|sql|regex|python|"
@@ -63,7 +71,7 @@ def check_request(text: str) -> RequestCheck:
         return RequestCheck(
             "injection", "requests to change LISA's instructions or reveal them are refused"
         )
-    if _CHITCHAT.match(text):
+    if _CHITCHAT.match(text) and not _ASKS_AFTER_GREETING.match(text):
         return RequestCheck("chitchat", "that is not a question about the guidance")
     if _CREATIVE.search(text):
         return RequestCheck(

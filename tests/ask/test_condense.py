@@ -25,6 +25,7 @@ HISTORY = [
         "Which grants cover flood defences?",
         "What does it take for a museum to count as a cultural anchor?",  # "it" with a topic
         "harbour plan approval?",
+        "mooring fees source?",  # a relational noun with its own topic
     ],
 )
 def test_a_question_with_its_own_topic_stands_as_asked(question: str) -> None:
@@ -34,7 +35,15 @@ def test_a_question_with_its_own_topic_stands_as_asked(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["and for inland villages?", "what about the ferries?", "why is that?", "Tell me more."],
+    [
+        "and for inland villages?",
+        "what about the ferries?",
+        "why is that?",
+        "Tell me more.",
+        "Who says so?",  # "so" stands for what was just said
+        "source?",  # a bare noun that needs something to be about
+        "the deadline?",
+    ],
 )
 def test_a_follow_up_borrows_the_previous_topic(question: str) -> None:
     assert depends_on_previous(question)
