@@ -31,13 +31,7 @@ from assistant.critique.decide import (
     findings,
     unit_evidence,
 )
-from assistant.critique.engine import (
-    embed_units,
-    heading_rows,
-    rule_hits,
-    screen,
-    subset_scores,
-)
+from assistant.critique.engine import embed_units, heading_rows
 from assistant.critique.evidence import DraftUnit, draft_units
 from assistant.critique.features import FEATURES, feature_matrix
 from assistant.critique.judgement import (
@@ -49,6 +43,7 @@ from assistant.critique.judgement import (
     score_units,
 )
 from assistant.critique.rubric import Rubric, load_rubric
+from assistant.critique.screening import rule_hits, screen, subset_scores
 from assistant.documents.injection import Injection
 from assistant.documents.loading import load_document
 from assistant.library.embeddings import LisaEmbeddings, model_name
