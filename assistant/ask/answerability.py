@@ -299,6 +299,23 @@ def _bare(word: str) -> str:
     return word.strip("'’-").lower().removesuffix("'s").removesuffix("’s")
 
 
+_ASKING_SENTENCE = re.compile(
+    r"\?\s*$|^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|"
+    r"did|can|could|should|would|will|must|may|has|have|tell|give|list|name|explain|describe|"
+    r"define|summarise|summarize|walk)\b",
+    re.IGNORECASE,
+)
+
+
+def asking_part(question: str) -> str:
+    """The sentences of a question that ask (a question mark, a question word or an order),
+    without the officer's context around them ("Our village is about 300 souls."); the
+    whole question when no sentence is recognisably the asking one."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    asking = [p for p in parts if _ASKING_SENTENCE.search(p)]
+    return " ".join(asking) if asking and len(asking) < len(parts) else question
+
+
 def answerability_features(
     question: str,
     dense_top: float,
@@ -310,7 +327,7 @@ def answerability_features(
 ) -> dict[str, float]:
     """The signals the answerability model weighs (see FEATURES)."""
     asked = own_words(question)  # the phrase-level signals read what the officer wrote
-    topics = topic_words(question, _FRAMING)
+    topics = topic_words(asking_part(asked), _FRAMING)
     novel = {t for t in topics if t not in lexicon}
     terms = content_terms(question) or set(tokenize(question))
     weight = {t: keywords.idf(t) for t in terms}

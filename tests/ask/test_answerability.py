@@ -15,6 +15,7 @@ from assistant.ask.answerability import (
     Unit,
     absent_reference,
     ask_gap,
+    asking_part,
     explain,
     load_answerability_model,
     unmatched_name,
@@ -203,3 +204,11 @@ def test_table_rows_stay_whole_and_captions_are_known() -> None:
     assert is_record(row) and passage_sentences(row) == [row]
     assert is_caption("*Table: Berth use by vessel type*") and is_caption("Figure 3. Tides")
     assert not is_caption("The table below shows berth use.")
+
+
+def test_the_asking_sentence_is_read_without_the_officers_context() -> None:
+    chatty = "Our quay is about 40 boats and the nearest ferry's 20 mile off. Who runs the port?"
+    assert asking_part(chatty) == "Who runs the port?"
+    both = "Tell me about ferries. And harbours?"
+    assert asking_part(both) == both
+    assert asking_part("Ferry timetables, please.") == "Ferry timetables, please."
