@@ -175,17 +175,18 @@ class ExtractiveGenerator:
             return
         lead_score, lead_hit, lead = ranked[0]
         rows = self.records(hits, question)
-        if rows and asks_for_contents(question) and introduces_table(lead):
+        contents = bool(rows) and asks_for_contents(question)
+        if contents and introduces_table(lead):
             # "The table below shows …" and then what it shows: the table's rows
             yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
-            yield "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rows[:6])
+            yield _row_points(rows[:6])
             return
         if is_caption(lead) and not asks_for_source(question):
-            if rows and asks_for_contents(question):
+            if contents:
                 # a question about what a table holds is answered from its rows
                 first, *rest = rows
                 yield f"{first[1]} [{first[0] + 1}]"
-                yield "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rest[:5])
+                yield _row_points(rest[:5])
                 return
             # any other question about a table ("which end should we aim for?") is answered
             # by what the guidance says about it; the caption only names it
@@ -204,7 +205,7 @@ class ExtractiveGenerator:
                 items = []  # the list is read whole with its introduction: a point of its own
             for index, item in items:
                 key = _key(item)
-                if any(len(key & k) >= 0.6 * min(len(key), len(k)) for k in seen):
+                if _repeats(key, seen):
                     continue
                 seen.append(key)
                 points.append(f"- {item} [{index + 1}]")
@@ -212,7 +213,7 @@ class ExtractiveGenerator:
             if len(points) >= self.max_points or score < 0.6 * lead_score:
                 break
             key = _key(sentence)
-            if any(len(key & k) >= 0.6 * min(len(key), len(k)) for k in seen):
+            if _repeats(key, seen):
                 continue
             seen.append(key)
             points.append(f"- {BULLET.sub('', sentence)} [{index + 1}]")
@@ -233,6 +234,16 @@ def _lists(text: str) -> list[list[str]]:
 
 def _key(sentence: str) -> frozenset[str]:
     return frozenset(tokenize(sentence))
+
+
+def _repeats(key: frozenset[str], seen: Sequence[frozenset[str]]) -> bool:
+    """Most of the sentence's words are in one already shown: it would say it again."""
+    return any(len(key & k) >= 0.6 * min(len(key), len(k)) for k in seen)
+
+
+def _row_points(rows: Sequence[tuple[int, str]]) -> str:
+    """Table rows as the answer's points, each with its marker."""
+    return "\n\n" + "\n".join(f"- {row} [{index + 1}]" for index, row in rows)
 
 
 def format_passages(hits: Sequence[Hit]) -> str:
