@@ -228,10 +228,13 @@ def ask_gap(question: str, units: Sequence[Unit]) -> float:
     if not kinds:
         return 0.0
     texts = [BULLET.sub("", u.text) for u in units]
-    # a figure or a date must be in one of the two closest sentences, other kinds in any
+    # a figure or a date must be in one of the two closest sentences, what another document
+    # says in the closest, other kinds in any
     missing = []
     for kind in kinds:
-        near = texts[:2] if kind in ("figure", "date") else texts
+        near = (
+            texts[:2] if kind in ("figure", "date") else texts[:1] if kind == "document" else texts
+        )
         if not any(supplies(kind, question, text) for text in near):
             missing.append(kind)
     return 1.0 if missing else 0.0

@@ -53,7 +53,8 @@ _ASKS = {
         re.IGNORECASE,
     ),
     "instances": re.compile(
-        r"\b(which|what)\s+(specific\s+|particular\s+|other\s+|individual\s+)?(leps|local\s+"
+        r"\b(which|what)\s+(?:(?!(?:sorts?|kinds?|types?|are|is|was|were|of|the|an?|do|does|"
+        r"did)\s)(?![\w-]*s\s)[\w-]+\s+){0,3}?(leps|local\s+"
         r"enterprise\s+partnerships|areas|places|councils|authorities|regions|counties|cities|"
         r"towns|organisations|organizations|companies|firms|businesses|members|partners|"
         r"projects|programmes|schemes|funds|documents|reports|commitments|innovations|indicators|"
@@ -78,6 +79,42 @@ _ASKS = {
         re.IGNORECASE,
     ),
 }
+# What another document says: "what does the What Works Centre guidance recommend?", "that
+# 'Anchor institutions …' report: what interventions does it set out?". The document is one
+# the question names (a quoted title of four words or more, a capitalised name, "that report", a
+# footnote), not the guidance itself ("what does the (DCMS) guidance say about …?").
+_DOCUMENT = (
+    r"(?:guidance|guide|report|study|index|act|toolkit|prospectus|paper|review|framework|"
+    r"publication|handbook)"
+)
+_CONTENT_ASK = re.compile(
+    r"\b(?:recommend\w*|says?|said|set(?:s|ting)?\s+out|suggest\w*|lists?|propos\w*|advis\w*|"
+    r"contain\w*|cover\w*|steps|findings|requirements|main\s+points)\b",
+    re.IGNORECASE,
+)
+_OTHER_DOCUMENT = re.compile(
+    r"['‘’\"](?:[^'‘’\"\s]+\s+){3,}[^'‘’\"]+['‘’\"]|(?i:\bfootnote\s*\d+|\b(?:that|those)\s+(?:\w+\s+)?"
+    + _DOCUMENT
+    + r"s?\b)|(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w'’&-]*\s+){1,5}(?i:"
+    + _DOCUMENT
+    + r")\b"
+)
+# Words that name the guidance itself (its publisher, title and parts), not another document.
+_SELF = re.compile(
+    r"^(?:(?:the|this|our|dcms'?s?|connected|growth|lis|part|\d|manual|local|industrial|"
+    r"strategy|strategies)\s+)*",
+    re.IGNORECASE,
+)
+# A sentence that only says another document exists and what it is about ("Government has
+# issued guidance on how to …", "X indicates how …", "guidance is available from …"),
+# without saying what it says.
+_MENTION = re.compile(
+    r"\b(?:has|have|had)\s+(?:also\s+)?(?:issued|published|produced|released)\s+"
+    r"(?:\w+\s+){0,2}?" + _DOCUMENT + r"|\b" + _DOCUMENT + r"s?\s+(?:is\s+|are\s+)?"
+    r"available\b|\b" + _DOCUMENT + r"s?\s+(?:has|have|had)\s+(?:also\s+)?been\s+"
+    r"(?:issued|published|produced|released)\b|\b(?:indicates|explains|describes|shows|outlines)\s+how\b",
+    re.IGNORECASE,
+)
 # A sentence that states a consequence: a penalty or appeal, or a condition and its result.
 _CONSEQUENCE = re.compile(
     r"\b(?:penalt\w*|sanction\w*|appeal\w*|consequen\w*|fined|liable|enforce\w*|otherwise)\b|"
@@ -100,6 +137,11 @@ _ASKED_NOUN = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_SHARE = re.compile(
+    r"\d\s*(?:%|per\s*cent|percent)|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
+    r"\bone\s+in\s+\w+",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(
     r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|"
     r"october|november|december)\b",
@@ -120,7 +162,28 @@ def asks_for(question: str) -> list[str]:
     kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
     if _EXPANSION.search(question) and _ABBREVIATION.search(question):
         kinds.append("expansion")
+    sentences = re.split(r"(?<=[.!?])\s+", question)
+    if any(_CONTENT_ASK.search(s) and names_other_document(s) for s in sentences):
+        kinds.append("document")
     return kinds
+
+
+def names_other_document(sentence: str) -> bool:
+    """Whether the sentence names a document other than the guidance itself."""
+    for match in _OTHER_DOCUMENT.finditer(sentence):
+        name = match.group(0)
+        if name[:1] in "'‘’\"" or re.match(r"(?i)footnote|that|those", name):
+            return True
+        rest = name[_SELF.match(name).end() :]  # type: ignore[union-attr]
+        if re.search(r"[A-Z]", rest.split()[0] if rest.split()[:-1] else ""):
+            return True
+    return False
+
+
+def only_mentions(text: str) -> bool:
+    """Whether every sentence of the text only says that a document exists."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    return bool(sentences) and all(_MENTION.search(s) for s in sentences)
 
 
 def spells_out(abbreviation: str, text: str) -> bool:
@@ -152,6 +215,8 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return bool(_CONSEQUENCE.search(text))
     if kind == "expansion":
         return any(spells_out(m.group(1), text) for m in _ABBREVIATION.finditer(question))
+    if kind == "document":
+        return not only_mentions(text)
     if kind == "procedure":
         return bool(_STEPS.search(text)) and (":" in text or text.count(";") >= 2)
     return True
@@ -180,4 +245,5 @@ ASK_WORDS = {
     "procedure": "a step-by-step procedure",
     "expansion": "what an abbreviation stands for",
     "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
+    "document": "what another document says (the guidance only refers to it)",
 }

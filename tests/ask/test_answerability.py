@@ -51,6 +51,11 @@ def _units(*texts: str, kind: str = "text") -> list[Unit]:
         ("What happens if the harbour plan is not signed off?", "consequence"),
         ("Is there a right of appeal against the mooring decision?", "consequence"),
         ("And if the council says no?", "consequence"),
+        ("Which small coastal councils have adopted the harbour plan?", "instances"),
+        ("What does the Tidal Access Review recommend for slipways?", "document"),
+        ("What are the main steps in that harbour report?", "document"),
+        ("The plan cites 'Moorings and the small boat economy'; what does it say?", "document"),
+        ("The board issued a dredging guide. What steps does that guide set out?", "document"),
     ],
 )
 def test_what_a_question_asks_for(question: str, kind: str) -> None:
@@ -65,6 +70,11 @@ def test_what_a_question_asks_for(question: str, kind: str) -> None:
         "Who should we involve in the harbour plan?",
         "What is a working harbour?",
         "If we only survey residents, what are we promising them?",
+        "What does the guidance say about slipways?",  # the guidance itself, not another document
+        "What does the DCMS guidance recommend for slipways?",  # the guidance's own publisher
+        "We follow the Tidal Access Review. What does the guidance recommend for slipways?",
+        "What sort of partners does the port work with?",  # "what sort of", not "which"
+        "Which challenges facing coastal areas does the plan describe?",  # a plural noun
     ],
 )
 def test_ordinary_questions_ask_for_no_special_kind(question: str) -> None:
@@ -95,6 +105,22 @@ def test_an_abbreviation_must_be_spelled_out() -> None:
     dcms = _units("The Department for Culture, Media and Sport leads.")
     assert ask_gap("What does DCMS stand for?", dcms) == 0
     assert ask_gap("What is MCA short for?", _units("The Maritime and Coastguard Agency.")) == 0
+
+
+def test_what_another_document_says_is_not_said_by_mentioning_it() -> None:
+    question = "What does the Tidal Access Review recommend for slipways?"
+    mentioned = _units(
+        "The Tidal Access Review has been published.",
+        "The port has also published guidance on slipways.",
+        "Slipways should be kept clear of moorings.",
+    )
+    assert ask_gap(question, mentioned) == 1  # the closest sentence only says it exists
+    explained = _units(
+        "The Tidal Access Review has been published. It recommends a slipway at every harbour."
+    )
+    assert ask_gap(question, explained) == 0
+    outlines = _units("The Tidal Access Review outlines how harbours can open their slipways.")
+    assert ask_gap(question, outlines) == 1
 
 
 def test_a_consequence_must_be_stated() -> None:
