@@ -77,6 +77,10 @@ _FRAMING = frozenset(
     ).split()
 )
 
+# Forms of "do" the stop-word list lacks: counted among a question's words (the model was
+# fitted so), never named to the officer as something the guidance does not discuss.
+_AUXILIARIES = frozenset({"does", "did", "doing"})
+
 _WHERE = re.compile(r"\bwhere\b.{0,40}\b(find|look|read|detail|details|information)\b", re.I)
 _REFERENCE = re.compile(
     r"\b(?:the\s+)?((?:[\w-]+\s+){1,4}?)(section|chapter|annex|appendix)\b|"
@@ -366,7 +370,11 @@ def explain(question: str, features: dict[str, float], lexicon: LibraryLexicon) 
     if features["ask_gap"]:
         kinds = [ASK_WORDS[k] for k in asks_for(question)]
         return f"it asks for {' or '.join(kinds)}, and the guidance does not give one"
-    novel = sorted(w for w in words(question) if topic_words(w, _FRAMING) - lexicon.stems)
+    novel = sorted(
+        w
+        for w in words(question)
+        if w not in _AUXILIARIES and topic_words(w, _FRAMING) - lexicon.stems
+    )
     if novel:
         shown = ", ".join(f"“{w}”" for w in novel[:3])
         return f"the guidance never discusses {shown}"

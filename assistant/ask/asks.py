@@ -71,6 +71,12 @@ _ASKS = {
         r"\b(template|portal|form)\s+(for|to)\b|\bwho\s+do\s+(i|we)\s+(contact|send|submit)",
         re.IGNORECASE,
     ),
+    # how a figure is calculated: the guidance must say how, not only give the figure
+    "method": re.compile(
+        r"\bhow\s+(?:is|are|was|were|do|does|did)\b[^?.]{0,50}?\b(?:calculated|calculate|"
+        r"computed|compute|worked\s+out|work\s+out)\b",
+        re.IGNORECASE,
+    ),
     # what follows when something is not done: a penalty, a sanction, an appeal
     "consequence": re.compile(
         r"\bwhat\s+happens\s+(?:to\s+\w+\s+)?(?:if|when|where)\b|\bwhat\s+if\b|"
@@ -122,6 +128,12 @@ _CONSEQUENCE = re.compile(
     r"(?:be|lose|face|need|have)\b",
     re.IGNORECASE,
 )
+# A sentence that says how a figure is arrived at.
+_METHOD = re.compile(
+    r"\b(?:calculat\w*|comput\w*|worked\s+out|formula\w*|method\w*|derived|divided|"
+    r"multipl\w*|(?:sum|total|ratio)\s+of)\b",
+    re.IGNORECASE,
+)
 # "What does PSTA stand for?", "GVA is short for what?": the question asks for the words an
 # abbreviation stands for, which a sentence supplies only by spelling them out.
 _EXPANSION = re.compile(
@@ -158,7 +170,7 @@ _STEPS = re.compile(r"\b(process|steps?|stages?|procedure)\b", re.IGNORECASE)
 
 def asks_for(question: str) -> list[str]:
     """The kinds of answer the question asks for (figure, date, person, instances, procedure,
-    consequence, expansion)."""
+    method, consequence, expansion, document)."""
     kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
     if _EXPANSION.search(question) and _ABBREVIATION.search(question):
         kinds.append("expansion")
@@ -213,6 +225,8 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return lists_asked_noun(question, text)
     if kind == "consequence":
         return bool(_CONSEQUENCE.search(text))
+    if kind == "method":
+        return bool(_METHOD.search(text))
     if kind == "expansion":
         return any(spells_out(m.group(1), text) for m in _ABBREVIATION.finditer(question))
     if kind == "document":
@@ -245,5 +259,6 @@ ASK_WORDS = {
     "procedure": "a step-by-step procedure",
     "expansion": "what an abbreviation stands for",
     "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
+    "method": "how a figure is calculated",
     "document": "what another document says (the guidance only refers to it)",
 }

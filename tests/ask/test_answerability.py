@@ -52,6 +52,8 @@ def _units(*texts: str, kind: str = "text") -> list[Unit]:
         ("Is there a right of appeal against the mooring decision?", "consequence"),
         ("And if the council says no?", "consequence"),
         ("Which small coastal councils have adopted the harbour plan?", "instances"),
+        ("How is the harbour's tonnage figure calculated?", "method"),
+        ("How do they work out the mooring fees?", "method"),
         ("What does the Tidal Access Review recommend for slipways?", "document"),
         ("What are the main steps in that harbour report?", "document"),
         ("The plan cites 'Moorings and the small boat economy'; what does it say?", "document"),
@@ -123,6 +125,13 @@ def test_what_another_document_says_is_not_said_by_mentioning_it() -> None:
     assert ask_gap(question, outlines) == 1
 
 
+def test_a_calculation_must_be_described_not_only_its_result() -> None:
+    question = "How is the harbour's tonnage figure calculated?"
+    assert ask_gap(question, _units("The harbour handled 2.1m tonnes in 2019.")) == 1
+    method = _units("Tonnage is calculated as the sum of cargo landed and shipped each year.")
+    assert ask_gap(question, method) == 0
+
+
 def test_a_consequence_must_be_stated() -> None:
     question = "What is the penalty if a port ignores the dredging plan?"
     assert ask_gap(question, _units("Ports should follow the dredging plan each winter.")) == 1
@@ -179,6 +188,10 @@ def test_refusal_reasons_are_plain_words() -> None:
     novel = explain("What about the airport?", zero, lexicon)
     assert "“airport”" in novel
     assert "relevance" not in gap + novel
+    # a form of "do" is never named as a topic the guidance does not discuss
+    assert explain("Does the airport open daily?", zero, lexicon) == (
+        "the guidance never discusses “airport”, “open”"
+    )
 
 
 def test_the_model_file_is_validated(tmp_path: Path) -> None:
