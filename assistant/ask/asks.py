@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.library.lexicon import stem
+from assistant.library.lexicon import stem, topic_words, words
 
 # --- what kind of answer a question asks for ---------------------------------------
 # Posts held by one person: a question asking who holds one needs that post in the answer.
@@ -85,6 +85,23 @@ _ASKS = {
         re.IGNORECASE,
     ),
 }
+# "Which … has the biggest impact / proved more cost-effective …?": a comparison on some
+# measure, supplied only by a sentence that compares on that measure. "which" opens the
+# question or a clause of it ("Of these tools, which …"): "the principles which give …" is not
+# a question.
+_COMPARATIVE = (
+    r"(?:more|most|less|least|fewer|fewest|better|best|worse|worst|bigger|biggest|greater|"
+    r"greatest|higher|highest|lower|lowest|larger|largest|smaller|smallest|cheaper|cheapest|"
+    r"faster|fastest|slower|slowest|stronger|strongest|longer|longest|shorter|shortest|quicker|"
+    r"quickest|easier|easiest|earlier|earliest|wider|widest)"
+)
+_COMPARES = re.compile(
+    r"(?:^\W*|[,;:—–-]\s*|\b(?:and|but|so|or)\s+)which\b[^?]{0,60}?\b"
+    + _COMPARATIVE
+    + r"\s+((?:[\w-]+\s*){1,3})",
+    re.IGNORECASE,
+)
+_COMPARING = re.compile(r"\b" + _COMPARATIVE + r"\b|\b\w+er\s+than\b", re.IGNORECASE)
 # What another document says: "what does the What Works Centre guidance recommend?", "that
 # 'Anchor institutions …' report: what interventions does it set out?". The document is one
 # the question names (a quoted title of four words or more, a capitalised name, "that report", a
@@ -170,14 +187,25 @@ _STEPS = re.compile(r"\b(process|steps?|stages?|procedure)\b", re.IGNORECASE)
 
 def asks_for(question: str) -> list[str]:
     """The kinds of answer the question asks for (figure, date, person, instances, procedure,
-    method, consequence, expansion, document)."""
+    method, consequence, expansion, comparison, document)."""
     kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
     if _EXPANSION.search(question) and _ABBREVIATION.search(question):
         kinds.append("expansion")
+    if compared_on(question):
+        kinds.append("comparison")
     sentences = re.split(r"(?<=[.!?])\s+", question)
     if any(_CONTENT_ASK.search(s) and names_other_document(s) for s in sentences):
         kinds.append("document")
     return kinds
+
+
+def compared_on(question: str) -> str:
+    """The stem of the measure a "which … most/better X" question compares on ("" if none)."""
+    match = _COMPARES.search(question)
+    if not match:
+        return ""
+    measure = [w for w in words(match.group(1)) if topic_words(w)]
+    return stem(measure[0]) if measure else ""
 
 
 def names_other_document(sentence: str) -> bool:
@@ -225,6 +253,9 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return lists_asked_noun(question, text)
     if kind == "consequence":
         return bool(_CONSEQUENCE.search(text))
+    if kind == "comparison":
+        measure = compared_on(question)
+        return bool(_COMPARING.search(text)) and measure in topic_words(text)
     if kind == "method":
         return bool(_METHOD.search(text))
     if kind == "expansion":
@@ -260,5 +291,6 @@ ASK_WORDS = {
     "expansion": "what an abbreviation stands for",
     "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
     "method": "how a figure is calculated",
+    "comparison": "a comparison on that measure",
     "document": "what another document says (the guidance only refers to it)",
 }

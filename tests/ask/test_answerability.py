@@ -52,6 +52,7 @@ def _units(*texts: str, kind: str = "text") -> list[Unit]:
         ("Is there a right of appeal against the mooring decision?", "consequence"),
         ("And if the council says no?", "consequence"),
         ("Which small coastal councils have adopted the harbour plan?", "instances"),
+        ("Of the two slipways, which has the longest waiting list?", "comparison"),
         ("How is the harbour's tonnage figure calculated?", "method"),
         ("How do they work out the mooring fees?", "method"),
         ("What does the Tidal Access Review recommend for slipways?", "document"),
@@ -76,6 +77,7 @@ def test_what_a_question_asks_for(question: str, kind: str) -> None:
         "What does the DCMS guidance recommend for slipways?",  # the guidance's own publisher
         "We follow the Tidal Access Review. What does the guidance recommend for slipways?",
         "What sort of partners does the port work with?",  # "what sort of", not "which"
+        "What are the berths which give the best shelter?",  # a relative "which", not a question
         "Which challenges facing coastal areas does the plan describe?",  # a plural noun
     ],
 )
@@ -123,6 +125,18 @@ def test_what_another_document_says_is_not_said_by_mentioning_it() -> None:
     assert ask_gap(question, explained) == 0
     outlines = _units("The Tidal Access Review outlines how harbours can open their slipways.")
     assert ask_gap(question, outlines) == 1
+
+
+def test_a_comparison_must_be_made_on_the_measure_asked() -> None:
+    question = "Of the ferry and the bus, which has cheaper fares for students?"
+    other = _units(
+        "The ferry is faster than the bus.", "Both the ferry and the bus carry students."
+    )
+    assert ask_gap(question, other) == 1
+    assert ask_gap(question, _units("Bus fares are lower than ferry fares for students.")) == 0
+    # "biggest" and "largest" compare the same way: the measure is the word after them
+    largest = _units("Cargo was the largest trade at the port in 2019.")
+    assert ask_gap("Which was the biggest trade at the port?", largest) == 0
 
 
 def test_a_calculation_must_be_described_not_only_its_result() -> None:
