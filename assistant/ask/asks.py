@@ -64,8 +64,8 @@ _ASKS = {
         re.IGNORECASE,
     ),
     "procedure": re.compile(
-        r"\bhow\s+(do|can|should|would|does|to)\s+(i\s+|we\s+|you\s+|they\s+|one\s+|an?\s+\w+\s+|"
-        r"our\s+\w+\s+)?(formally\s+|actually\s+|go\s+about\s+)?(apply|submit|register|sign\s+up|"
+        # "how do we apply …", "how can a charity bid …", "how do senior leaders apply …"
+        r"\bhow\s+(do|can|should|would|does|to)\s+(?:[\w-]+\s+){0,2}?(formally\s+|actually\s+|go\s+about\s+)?(apply|submit|register|sign\s+up|"
         r"enrol|enroll|appeal|bid|claim|book|join|contact|request|complain|get\s+(funding|"
         r"approval|signed))\b|\bstep[-\s]by[-\s]step\b|\bapplication\s+(process|form)\b|"
         r"\b(template|portal|form)\s+(for|to)\b|\bwho\s+do\s+(i|we)\s+(contact|send|submit)",

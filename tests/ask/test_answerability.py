@@ -46,6 +46,7 @@ def _units(*texts: str, kind: str = "text") -> list[Unit]:
         ("Which councils have adopted the harbour plan?", "instances"),
         ("Name the partners on the port board", "instances"),
         ("How do we apply for a mooring grant?", "procedure"),
+        ("How do harbour users apply for a mooring?", "procedure"),
         ("What does HRB stand for, the body that runs the port?", "expansion"),
         ("MCA: what are the initials short for?", "expansion"),
         ("What happens if the harbour plan is not signed off?", "consequence"),
