@@ -29,17 +29,22 @@ _EXTRACTION = re.compile(
     r"|\b(ignore|disregard|forget)\b.{0,40}\b(instructions|rules|guidance|prompt)\b",
     re.IGNORECASE,
 )
+# Greetings and acknowledgements (which may open a question of their own), and small talk.
+_GREETINGS = (
+    r"hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|thanks?|thank\s+you|cheers|"
+    r"ok(?:ay)?"
+)
+_SMALL_TALK = r"how\s+are\s+you|who\s+are\s+you|what'?s\s+up"
 _CHITCHAT = re.compile(
-    r"^\s*(hi|hello|hey|hiya|good\s+(morning|afternoon|evening)|thanks?|thank\s+you|cheers|"
-    r"how\s+are\s+you|who\s+are\s+you|what'?s\s+up|ok(ay)?|bye|goodbye)\b[\s\w,!?.']{0,40}$",
+    rf"^\s*(?:{_GREETINGS}|{_SMALL_TALK}|bye|goodbye)\b[\s\w,!?.']{{0,40}}$",
     re.IGNORECASE,
 )
 # "ok and what counts as rural?", "thanks - is rural proofing required?": a greeting or an
 # acknowledgement, then a question of its own.
 _ASKS_AFTER_GREETING = re.compile(
-    r"^\s*(?:hi|hello|hey|hiya|thanks?|thank\s+you|cheers|ok(?:ay)?|good\s+\w+)\b[\s,!.\-–—]*+"
+    rf"^\s*(?:{_GREETINGS})\b[\s,!.\-–—]*+"
     r"(?:and\s+|so\s+|but\s+)?(?=.*\b(?:what|which|who|whom|whose|when|where|why|how|is|are|does|"
-    r"do|can|should|must)\b)(?!how\s+are\s+you|who\s+are\s+you|what'?s\s+up)\S+(?:\s+\S+){2,}",
+    rf"do|can|should|must)\b)(?!{_SMALL_TALK})\S+(?:\s+\S+){{2,}}",
     re.IGNORECASE,
 )
 _CREATIVE = re.compile(

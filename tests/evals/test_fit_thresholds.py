@@ -8,7 +8,7 @@ import numpy as np
 
 from assistant.critique.judgement import Thresholds
 from assistant.critique.rubric import load_rubric
-from evals.fit_evidence import STATUS_CODE, Maxima, _exact_only
+from evals.fit_thresholds import STATUS_CODE, Maxima, _exact_only
 
 RUBRIC = Path(__file__).resolve().parents[2] / "prompts" / "rubric.yaml"
 
@@ -33,7 +33,7 @@ def test_vectorised_agreement_matches_the_rubric_rule() -> None:
 
 
 def test_the_injection_threshold_is_the_most_sensitive_of_the_best() -> None:
-    from evals.fit_evidence import INJECTION_GRID, injection_threshold
+    from evals.fit_thresholds import INJECTION_GRID, injection_threshold
 
     # every threshold flags the tuning drafts' injections equally well: the lowest wins
     assert injection_threshold(lambda t: 1.0) == (1.0, min(INJECTION_GRID))

@@ -2,6 +2,8 @@
 
 Every callback gets the session's ``Session`` (from ``gr.State``) and returns
 it, so one officer's conversation, draft and report never reach another's.
+The Ask and Critique tabs' handlers are here; the page load's, About's and the
+Library's are in ``callbacks_library`` (``LibraryCallbacks``, which ``Callbacks`` extends).
 """
 
 from __future__ import annotations
@@ -16,31 +18,28 @@ import gradio as gr
 
 from assistant.ask.answer import Answer
 from assistant.critique.model import CritiqueError, CritiqueFailure
-from assistant.documents.model import SUPPORTED_SUFFIXES, DocumentError
+from assistant.documents.model import DocumentError
+from assistant.frontends.web.callbacks_library import LibraryCallbacks
 from assistant.frontends.web.feedback import record_feedback
 from assistant.frontends.web.format import (
     DRAFT_SUFFIXES,
     answer_markdown,
     as_text,
-    backend_banner,
     check_upload,
-    draft_answer_markdown,
-    engagement_markdown,
     esc,
     history_turns,
     message_html,
+)
+from assistant.frontends.web.format_critique import (
+    draft_answer_markdown,
+    engagement_markdown,
     principle_choices,
     principle_detail_markdown,
     principles_table_html,
     summary_markdown,
     warnings_markdown,
 )
-from assistant.frontends.web.format_library import (
-    ingest_report_text,
-    library_table_html,
-    stats_markdown,
-)
-from assistant.frontends.web.loader import LisaLoader, ingest_progress
+from assistant.frontends.web.loader import LisaLoader
 from assistant.frontends.web.owners import FileOwners, ForeignFileError, owner_of
 from assistant.frontends.web.session import DraftIndex, Session, SessionFiles, delete_session
 from assistant.settings import Settings
@@ -54,7 +53,7 @@ REPORT_FORMATS = ("docx", "html", "md", "json")
 CONVERSATION_FORMATS = ("docx", "md")
 
 
-class Callbacks:
+class Callbacks(LibraryCallbacks):
     """The app's event handlers around one ``Lisa`` (or a loader still building it)."""
 
     def __init__(self, lisa: Lisa | LisaLoader, settings: Settings, owners: FileOwners) -> None:
@@ -69,51 +68,6 @@ class Callbacks:
             value = Session(session_hash=session_hash or uuid.uuid4().hex)
         value.owner = value.owner or owner_of(request)  # the browser, for the clean-up
         return value
-
-    # --- page load, About, Library ---------------------------------------------
-    def page_status(self) -> tuple[str, str]:
-        lisa = self.lisa()
-        stats = lisa.stats()
-        banner = backend_banner(lisa.backend_label, stats["documents"], stats["chunks"])
-        return banner, stats_markdown(stats)
-
-    def library_view(self) -> tuple[str, Any]:
-        entries = self.lisa().library()
-        sources = [e["source"] for e in entries]
-        return library_table_html(entries), gr.update(choices=sources, value=None)
-
-    def can_manage(self, request: gr.Request | None) -> bool:
-        """May this user add or remove documents? With login off the app serves this
-        machine only; with login on, only the accounts in LISA_LIBRARY_MANAGERS may."""
-        if not self.settings.accounts:
-            return True
-        user = getattr(request, "username", None)
-        return bool(user) and user in self.settings.library_managers
-
-    def management_note(self, request: gr.Request | None) -> str:
-        if self.can_manage(request):
-            return ""
-        managers = ", ".join(self.settings.library_managers)
-        who = f"the library managers ({managers})" if managers else "an administrator"
-        return message_html(
-            "You can read the library. Adding or removing documents changes it for every "
-            f"user, so only {who} can do that here.",
-            "info",
-        )
-
-    def on_load(self, request: gr.Request) -> tuple[Any, ...]:
-        allowed = self.can_manage(request)
-        return (
-            *self.page_status(),
-            *self.library_view(),
-            gr.update(visible=allowed),
-            self.management_note(request),
-        )
-
-    def refuse_unless_manager(self, request: gr.Request | None) -> None:
-        """The server-side check behind the hidden controls (the API is reachable too)."""
-        if not self.can_manage(request):
-            raise gr.Error("Only the library managers can add or remove documents.")
 
     # --- Ask ----------------------------------------------------------------
     def ask(self, question: str, value: Any, request: gr.Request) -> Iterator[tuple[Any, ...]]:
@@ -321,77 +275,7 @@ class Callbacks:
         s.draft_history = [*s.draft_history, *history_turns(q, guidance)]
         return s.draft_messages, "", s
 
-    # --- Library ------------------------------------------------------------
-    def library_change(self, action: Callable[[], Any], verb: str) -> tuple[Any, ...]:
-        from assistant.library.manifest import ManifestError
-        from assistant.library.store import StoreError
-        from assistant.library.writer import StoreBusyError
-        from assistant.service import LibraryError
-
-        try:
-            report = action()
-            status = message_html(*ingest_report_text(report, verb))
-        except (LibraryError, StoreBusyError, StoreError, ManifestError, DocumentError) as exc:
-            status = message_html(str(exc), "error")
-        except Exception as exc:
-            log.exception("library change failed")
-            status = message_html(
-                f"The library was not changed ({type(exc).__name__}: {exc}).", "error"
-            )
-        return (status, *self.library_view(), self.page_status()[0])
-
-    def add_document(
-        self,
-        upload: str | None,
-        request: gr.Request,
-        progress: Any = gr.Progress(),  # noqa: B008 (Gradio injects progress this way)
-    ) -> tuple[Any, ...]:
-        self.refuse_unless_manager(request)
-        if not upload:
-            return (
-                message_html("Choose a document to add first.", "error"),
-                *self.library_view(),
-                self.page_status()[0],
-            )
-        path = Path(upload)
-        try:  # another browser's upload never joins the library
-            self.owners.check(owner_of(request), path)
-            problem = check_upload(path, SUPPORTED_SUFFIXES, self.settings.max_file_mb)
-        except ForeignFileError as exc:
-            problem = str(exc)
-        if problem:
-            return (message_html(problem, "error"), *self.library_view(), self.page_status()[0])
-        progress(0.0, desc=f"Adding {path.name}")
-        return self.library_change(
-            lambda: self.lisa().add_document(path, progress=ingest_progress(progress)), "added"
-        )
-
-    def confirm_removal(self, source: str | None, request: gr.Request) -> tuple[Any, Any, Any]:
-        """The question asked before a removal: what will change, and for whom."""
-        self.refuse_unless_manager(request)
-        if not source:
-            return (
-                gr.update(visible=False),
-                "",
-                message_html("Choose the document to remove first.", "error"),
-            )
-        question = (
-            f"**Remove {as_text(source)} from the library?** It is deleted from the corpus "
-            "folder, and every user's answers and critiques stop quoting it at once. To "
-            "restore it, add the file again."
-        )
-        return gr.update(visible=True), question, ""
-
-    def remove_document(self, source: str | None, request: gr.Request) -> tuple[Any, ...]:
-        self.refuse_unless_manager(request)
-        if not source:
-            return (
-                message_html("Choose the document to remove first.", "error"),
-                *self.library_view(),
-                self.page_status()[0],
-            )
-        return self.library_change(lambda: self.lisa().remove_document(source), "removed")
-
+    # --- the session's end ----------------------------------------------------
     def on_unload(self, request: gr.Request) -> None:
         self.files.remove(request.session_hash)
         self.owners.end_session(request.session_hash, owner_of(request))
