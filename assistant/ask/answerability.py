@@ -368,6 +368,8 @@ def explain(question: str, features: dict[str, float], lexicon: LibraryLexicon) 
     if features["unmatched_name"]:
         return "it names something the guidance in the library never mentions"
     if features["ask_gap"]:
+        if asks_for(question) == ["document"]:
+            return "it asks what another document says, and the guidance only refers to it"
         kinds = [ASK_WORDS[k] for k in asks_for(question)]
         return f"it asks for {' or '.join(kinds)}, and the guidance does not give one"
     novel = sorted(

@@ -290,7 +290,7 @@ ASK_WORDS = {
     "procedure": "a step-by-step procedure",
     "expansion": "what an abbreviation stands for",
     "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
-    "method": "how a figure is calculated",
+    "method": "the method behind a figure",
     "comparison": "a comparison on that measure",
-    "document": "what another document says (the guidance only refers to it)",
+    "document": "the contents of another document",
 }

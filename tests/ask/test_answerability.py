@@ -200,6 +200,10 @@ def test_refusal_reasons_are_plain_words() -> None:
     zero = dict.fromkeys(FEATURES, 0.0)
     gap = explain("How much does a ticket cost?", {**zero, "ask_gap": 1.0}, lexicon)
     assert gap == "it asks for a figure, and the guidance does not give one"
+    cited = explain(
+        "What does the Tidal Access Review recommend?", {**zero, "ask_gap": 1.0}, lexicon
+    )
+    assert cited == "it asks what another document says, and the guidance only refers to it"
     novel = explain("What about the airport?", zero, lexicon)
     assert "“airport”" in novel
     assert "relevance" not in gap + novel
