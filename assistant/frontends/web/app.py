@@ -2,7 +2,7 @@
 
 ``build_app(lisa, settings, owners)`` returns a ``gr.Blocks``; nothing happens on
 import. Callbacks call into ``Lisa`` and format with the pure helpers in
-``webapp_format``. Everything one officer does (conversation, uploaded draft,
+``format`` and ``format_critique``. Everything one officer does (conversation, uploaded draft,
 critique report, report files) lives in that session's ``gr.State`` and its
 private temporary folder, removed when the session ends.
 """
