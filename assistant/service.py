@@ -26,6 +26,7 @@ from assistant.ask.chain import AnswerChain, build_chain
 from assistant.ask.condense import Message
 from assistant.ask.generation import ExtractiveGenerator
 from assistant.ask.prompts import PromptSet, load_prompts
+from assistant.ask.query_terms import QUERY_TERMS_FILE, load_query_terms
 from assistant.ask.retrieval import HybridRetriever, Retrieval
 from assistant.critique.engine import Critique, critique_path
 from assistant.critique.model import Audit, CritiqueFailure
@@ -260,6 +261,7 @@ def build_retriever(
         exact_max=exact_max,
         keyword_index=functools.partial(keywords_for, settings, digest=library.digest),
         library=library,
+        query_terms=load_query_terms(settings.prompts_dir / QUERY_TERMS_FILE),
     )
 
 

@@ -23,6 +23,7 @@ from assistant.ask.answerability import (
     candidate_units,
     explain,
 )
+from assistant.ask.query_terms import QueryTerms
 from assistant.ask.sentences import is_caption
 from assistant.documents.chunking import Chunk
 from assistant.library.embeddings import LisaEmbeddings
@@ -93,18 +94,22 @@ class HybridRetriever:
         exact_max: int = 50_000,
         keyword_index: KeywordSource | None = None,
         library: LibraryRead | None = None,
+        query_terms: QueryTerms | None = None,
     ) -> None:
         """``keyword_index`` gives the keyword index of the library's chunks (in library
         order): the service loads the one ingest saved; by default it is built here.
         ``library`` is the library as read at start-up (the service reads the snapshot
         ingest saved); by default it is read from ``store``, which is then used only to
-        search libraries over ``exact_max`` chunks."""
+        search libraries over ``exact_max`` chunks. ``query_terms`` adds the guidance's
+        words for officers' phrases to the text searched (``prompts/query_terms.yaml``);
+        the answerability features still read the question as asked."""
         self.store = store
         self.embeddings = embeddings
         self.relevance = relevance.for_embeddings(embeddings.name)
         self.sentences = sentences or SentenceVectors(embeddings.embed_documents)
         self.floor = floor
         self.candidates = candidates
+        self.query_terms = query_terms or QueryTerms()
         if library is None:
             library = read_store(store, exact_max)[1]
         self.chunks: list[Chunk] = library.chunks
@@ -144,13 +149,14 @@ class HybridRetriever:
         started = time.perf_counter()
         if not self.chunks:
             return Retrieval(query, [], False, 0.0, reason="the guidance library is empty")
+        searched = self.query_terms.expand(query)
         try:
-            vector = self.embeddings.embed_query(query)
-            dense = self.dense(query, self.candidates, vector)
+            vector = self.embeddings.embed_query(searched)
+            dense = self.dense(searched, self.candidates, vector)
         except Exception as exc:  # the store or the model failed: say so, never return []
             failure = f"retrieval failed ({type(exc).__name__}: {exc}); check the guidance store"
             return Retrieval(query, [], False, 0.0, reason=failure, failed=True)
-        keyword = self.keyword(query, self.candidates)
+        keyword = self.keyword(searched, self.candidates)
         fused = fuse([dense, keyword])
         dense_of = {c.id: s for c, s in dense}
         kw_of = {c.id: s for c, s in keyword}
