@@ -279,7 +279,7 @@ def build_answer_chain(
         lambda: merged_texts(retriever.chunks),  # only if the saved vectors will not do
         retriever.library_digest,
     )
-    generator, condenser = make_generator(settings, prompts, extractive)
+    generator, condenser = make_generator(settings, prompts, extractive, retriever.headings)
     chain = build_chain(retriever, generator, prompts, condenser, settings.top_k, extractive)
     return chain, generator.label
 

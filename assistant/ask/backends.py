@@ -12,6 +12,7 @@ No backend touches the network unless the officer configured it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,12 +46,16 @@ BACKEND_LABELS = {
 
 
 def make_generator(
-    settings: Settings, prompts: PromptSet, extractive: ExtractiveGenerator
+    settings: Settings,
+    prompts: PromptSet,
+    extractive: ExtractiveGenerator,
+    sections: Sequence[str] = (),
 ) -> tuple[Generator, Condenser]:
-    """The configured generator and condenser (extractive + heuristic by default)."""
+    """The configured generator and condenser (extractive + heuristic by default);
+    ``sections`` are the library's headings, which the heuristic condenser reads."""
     model = make_chat_model(settings)
     if model is None:
-        return extractive, HeuristicCondenser()
+        return extractive, HeuristicCondenser(sections)
     name = {"openai": settings.openai_model, "ollama": settings.ollama_model}.get(
         settings.backend, Path(str(settings.gguf_path or "SmolLM2-135M-Instruct")).name
     )

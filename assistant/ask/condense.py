@@ -215,6 +215,27 @@ def _names_its_topic_first(question: str) -> bool:
 
 
 _CARRIED = " (about: "
+# "one" picked out by words of its own: "the rural proofing one", "the digital one".
+_PICKED_ONE = re.compile(r"\b(?:the|that|this)\s+((?:[\w'-]+\s+){1,3}?)ones?\b(?!\s+of\b)", re.I)
+
+
+def section_words(sections: Sequence[str]) -> frozenset[str]:
+    """Stems that name one section of the library: in exactly one of its headings."""
+    counts: dict[str, int] = {}
+    for heading in set(sections):
+        for term in topic_words(heading):
+            counts[term] = counts.get(term, 0) + 1
+    return frozenset(term for term, n in counts.items() if n == 1)
+
+
+def picks_a_section(question: str, previous: str, names: frozenset[str]) -> bool:
+    """ "Why the rural proofing one?" after a list of principles: the "one" is picked out by
+    a word naming one section of the library that the previous question did not name, so
+    the question is about that section, not the list it was picked from."""
+    before = {stem(w) for w in own_topic(previous)}
+    return any(
+        topic_words(picked.group(1)) & names - before for picked in _PICKED_ONE.finditer(question)
+    )
 
 
 def standalone(question: str, previous: str) -> str:
@@ -240,6 +261,10 @@ class HeuristicCondenser:
     of them carries the topic along.
     """
 
+    def __init__(self, sections: Sequence[str] = ()) -> None:
+        """``sections``: the library's section headings (see ``picks_a_section``)."""
+        self.section_names = section_words(sections)
+
     def condense(self, question: str, history: Sequence[Message]) -> str:
         previous: str | None = None
         for message in history:
@@ -248,9 +273,10 @@ class HeuristicCondenser:
                 previous = self._one(text, previous)
         return self._one(question, previous)
 
-    @staticmethod
-    def _one(question: str, previous: str | None) -> str:
+    def _one(self, question: str, previous: str | None) -> str:
         if previous is None or not depends_on_previous(question):
+            return question
+        if picks_a_section(question, own_words(previous), self.section_names):
             return question
         return standalone(question, previous)
 

@@ -220,3 +220,44 @@ def test_a_pronoun_in_a_later_clause_can_refer_inside_the_question(question: str
 def test_a_pronoun_with_nothing_before_it_to_refer_to_points_back(question: str) -> None:
     assert depends_on_previous(question)
     assert "coastal" in HeuristicCondenser().condense(question, HISTORY)
+
+
+HARBOUR_SECTIONS = [
+    "Harbour guide",
+    "Harbour guide > Mooring and berths",
+    "Harbour guide > Dredging the channel",
+    "Harbour guide > Safety on the quay",
+]
+PRINCIPLES = [
+    {"role": "user", "content": "What are the main duties of a harbour master?"},
+    {"role": "assistant", "content": "…"},
+]
+
+
+@pytest.mark.parametrize(
+    "question", ["why the dredging one?", "and for the mooring one - what fees apply?"]
+)
+def test_a_one_picked_out_by_a_section_name_is_about_that_section(question: str) -> None:
+    condenser = HeuristicCondenser(HARBOUR_SECTIONS)
+    assert condenser.condense(question, PRINCIPLES) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "and the top one?",  # picked out by position, not by a section's name
+        "what about the harbour one?",  # "harbour" is in every heading: names no one section
+    ],
+)
+def test_other_ones_still_borrow_the_previous_topic(question: str) -> None:
+    assert "master" in HeuristicCondenser(HARBOUR_SECTIONS).condense(question, PRINCIPLES)
+
+
+def test_without_the_library_headings_a_picked_one_borrows_the_topic() -> None:
+    assert "master" in HeuristicCondenser().condense("why the dredging one?", PRINCIPLES)
+
+
+def test_a_section_the_previous_question_named_is_not_a_new_topic() -> None:
+    history = [{"role": "user", "content": "Which dredging duties are there?"}]
+    condensed = HeuristicCondenser(HARBOUR_SECTIONS).condense("and the dredging one?", history)
+    assert "duties" in condensed
