@@ -77,6 +77,13 @@ _ASKS = {
         r"computed|compute|worked\s+out|work\s+out)\b",
         re.IGNORECASE,
     ),
+    # who holds someone to account: "who checks that …", "which body audits …"
+    "oversight": re.compile(
+        r"\b(?:who|which\s+(?:body|bodies|organisation|organization|department|team|agency|"
+        r"office|panel|committee))\b[^?.]{0,40}?\b(?:checks?|audits?|monitors?|assess(?:es)?|"
+        r"inspects?|scrutini[sz]es?|enforces?|polices?|oversees?|verif(?:y|ies)|regulates?)\b",
+        re.IGNORECASE,
+    ),
     # what follows when something is not done: a penalty, a sanction, an appeal
     "consequence": re.compile(
         r"\bwhat\s+happens\s+(?:to\s+\w+\s+)?(?:if|when|where)\b|\bwhat\s+if\b|"
@@ -253,6 +260,10 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return lists_asked_noun(question, text)
     if kind == "consequence":
         return bool(_CONSEQUENCE.search(text))
+    if kind == "oversight":  # a sentence that says who does that checking
+        verb = _ASKS["oversight"].search(question)
+        asked = stem(verb.group(0).split()[-1]) if verb else ""
+        return any(stem(w) == asked for w in words(text))
     if kind == "comparison":
         measure = compared_on(question)
         return bool(_COMPARING.search(text)) and measure in topic_words(text)
@@ -290,6 +301,7 @@ ASK_WORDS = {
     "procedure": "a step-by-step procedure",
     "expansion": "what an abbreviation stands for",
     "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
+    "oversight": "the body that checks or enforces it",
     "method": "the method behind a figure",
     "comparison": "a comparison on that measure",
     "document": "the contents of another document",

@@ -154,6 +154,29 @@ def test_a_consequence_must_be_stated() -> None:
     assert ask_gap(question, stated) == 0
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who checks that a port has dredged its channel?",
+        "And which body audits the mooring fees?",
+        "who inspects that?",
+    ],
+)
+def test_who_holds_someone_to_account_must_be_said(question: str) -> None:
+    assert asks_for(question) == ["oversight"]
+    assert ask_gap(question, _units("Ports should dredge their channels each winter.")) == 1
+
+
+def test_a_sentence_saying_who_does_that_checking_supplies_it() -> None:
+    question = "Who checks that a port has dredged its channel?"
+    assert ask_gap(question, _units("The harbour master checks every channel in May.")) == 0
+
+
+def test_who_approves_or_agrees_is_not_an_oversight_question() -> None:
+    assert "oversight" not in asks_for("Who approves the harbour plan?")
+    assert "oversight" not in asks_for("Who has to agree the dredging plan?")
+
+
 def test_a_post_must_be_named_for_a_who_holds_it_question() -> None:
     question = "Who chairs the harbour board?"
     assert ask_gap(question, _units("The harbour board is led by the Port Authority.")) == 1
