@@ -316,9 +316,10 @@ _ASKING_SENTENCE = re.compile(
 
 def asking_part(question: str) -> str:
     """The sentences of a question that ask (a question mark, a question word or an order),
-    without the officer's context around them ("Our village is about 300 souls."); the
+    without the officer's context around them ("Our village is about 300 souls.", "We
+    export a great deal; …"); the
     whole question when no sentence is recognisably the asking one."""
-    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    parts = [p for p in re.split(r"(?<=[.!?;])\s+", question.strip()) if p]
     asking = [p for p in parts if _ASKING_SENTENCE.search(p)]
     return " ".join(asking) if asking and len(asking) < len(parts) else question
 

@@ -293,3 +293,8 @@ def test_the_asking_sentence_is_read_without_the_officers_context() -> None:
     both = "Tell me about ferries. And harbours?"
     assert asking_part(both) == both
     assert asking_part("Ferry timetables, please.") == "Ferry timetables, please."
+
+
+def test_context_before_a_semicolon_is_not_the_asking_part() -> None:
+    question = "Our marina lands a great deal of shellfish; what does the harbour code require?"
+    assert asking_part(question) == "what does the harbour code require?"
