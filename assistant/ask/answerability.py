@@ -33,7 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from assistant.ask.asks import ASK_WORDS, asks_for, supplies
+from assistant.ask.asks import ASK_WORDS, asks_for, spells_out, supplies
 from assistant.ask.condense import own_words
 from assistant.documents.chunking import Chunk
 from assistant.errors import LisaError
@@ -277,7 +277,8 @@ def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
     name must all appear in one sentence ("Social Value Act" matches "The
     Public Services (Social Value) Act 2012").
     """
-    text = " ".join(c.embedding_text() for c in candidates).lower()
+    original = " ".join(c.embedding_text() for c in candidates)
+    text = original.lower()
     sentences: list[set[str]] = []  # split only when a name of several words is asked about
     for match in _NAME.finditer(question):
         if _OWN.search(question[: match.start()]):
@@ -290,6 +291,8 @@ def unmatched_name(question: str, candidates: Sequence[Chunk]) -> float:
                 continue
             if len(words) == 1:
                 found = re.search(rf"\b{re.escape(words[0])}", text) is not None
+                # an abbreviation is found where the library spells it out ("AI")
+                found = found or (part.isupper() and spells_out(part.strip("'’-"), original))
             else:
                 sentences = sentences or [
                     {_bare(w) for w in re.findall(r"[\w'’&-]+", s)}

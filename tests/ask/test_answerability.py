@@ -205,6 +205,12 @@ def test_names_are_matched_as_the_library_writes_them() -> None:
     assert unmatched_name("What does the Harbour Trust say about trade?", port)
 
 
+def test_an_abbreviation_is_found_where_the_library_spells_it_out() -> None:
+    port = [_chunk("The Marine Management Organisation licenses every berth.")]
+    assert not unmatched_name("Berths - what does the MMO license?", port)
+    assert unmatched_name("Berths - what does the RNLI license?", port)
+
+
 def test_phrases_are_read_in_what_the_officer_wrote() -> None:
     follow_up = standalone("And which of those apply?", "What does the ferry services section say?")
     assert follow_up != "And which of those apply?"
