@@ -262,8 +262,8 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return bool(_CONSEQUENCE.search(text))
     if kind == "oversight":  # a sentence that says who does that checking
         verb = _ASKS["oversight"].search(question)
-        asked = stem(verb.group(0).split()[-1]) if verb else ""
-        return any(stem(w) == asked for w in words(text))
+        checking = stem(verb.group(0).split()[-1]) if verb else ""
+        return any(stem(w) == checking for w in words(text))
     if kind == "comparison":
         measure = compared_on(question)
         return bool(_COMPARING.search(text)) and measure in topic_words(text)
