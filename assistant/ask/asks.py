@@ -173,6 +173,7 @@ _ASKED_NOUN = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d[\d,.]*")
 _SHARE = re.compile(
     r"\d\s*(?:%|per\s*cent|percent)|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
     r"\bone\s+in\s+\w+",
@@ -248,10 +249,12 @@ def spells_out(abbreviation: str, text: str) -> bool:
 
 def supplies(kind: str, question: str, text: str) -> bool:
     """Whether a candidate sentence supplies an answer of this kind."""
-    if kind == "figure":
-        return bool(_DIGIT.search(text))
-    if kind == "date":
-        return bool(_YEAR.search(text))
+    if kind == "figure":  # a figure the question does not already quote
+        quoted = {n.rstrip(".,") for n in _NUMBER.findall(question)}
+        return any(n.rstrip(".,") not in quoted for n in _NUMBER.findall(text))
+    if kind == "date":  # a date the question does not already quote
+        quoted = {m.group(0).lower() for m in _YEAR.finditer(question)}
+        return any(m.group(0).lower() not in quoted for m in _YEAR.finditer(text))
     if kind == "person":
         lowered = question.lower()
         asked = [r for r in ROLES if re.search(rf"\b{r}", lowered)] or ["member"]

@@ -101,6 +101,18 @@ def test_a_figure_must_be_in_the_closest_sentences() -> None:
     assert ask_gap(question, far) == 1
 
 
+def test_a_figure_the_question_already_quotes_does_not_answer_it() -> None:
+    question = "The harbour took £4.2m in 2019. How much of that came from ferries?"
+    assert ask_gap(question, _units("The harbour took £4.2m in 2019.")) == 1
+    assert ask_gap(question, _units("Ferries paid £1.1m of the harbour's £4.2m.")) == 0
+
+
+def test_a_date_the_question_already_quotes_does_not_answer_it() -> None:
+    question = "When did the Harbours Act 1964 come into force?"
+    assert ask_gap(question, _units("The Harbours Act 1964 sets out port duties.")) == 1
+    assert ask_gap(question, _units("The Harbours Act 1964 came into force in 1965.")) == 0
+
+
 def test_an_abbreviation_must_be_spelled_out() -> None:
     question = "What does HRB stand for, the body that runs the port?"
     assert ask_gap(question, _units("The port is run by the HRB under a lease.")) == 1
