@@ -84,6 +84,14 @@ _ASKS = {
         r"inspects?|scrutini[sz]es?|enforces?|polices?|oversees?|verif(?:y|ies)|regulates?)\b",
         re.IGNORECASE,
     ),
+    # which things, or how much, in the asker's own area: "which sites are near us?", "how
+    # much money is there for our LEP area?" (guidance for every area lists none of one)
+    "local": re.compile(
+        r"\b(?:which|how\s+(?:much|many))\b[^?.]*?(?:\b(?:in|for|across|near|around|round)\s+"
+        r"(?:our|my)\s+(?:own\s+)?(?:lep\s+)?(?:area|patch|region|county|city|town|district|"
+        r"borough|locality)\b|\bnear\s+(?:us|here)\b|\bround\s+here\b)",
+        re.IGNORECASE,
+    ),
     # what follows when something is not done: a penalty, a sanction, an appeal
     "consequence": re.compile(
         r"\bwhat\s+happens\s+(?:to\s+\w+\s+)?(?:if|when|where)\b|\bwhat\s+if\b|"
@@ -263,6 +271,8 @@ def supplies(kind: str, question: str, text: str) -> bool:
         return lists_asked_noun(question, text)
     if kind == "consequence":
         return bool(_CONSEQUENCE.search(text))
+    if kind == "local":  # the guidance is written for every area, not the asker's
+        return False
     if kind == "oversight":  # a sentence that says who does that checking
         verb = _ASKS["oversight"].search(question)
         checking = stem(verb.group(0).split()[-1]) if verb else ""
@@ -305,6 +315,7 @@ ASK_WORDS = {
     "expansion": "what an abbreviation stands for",
     "consequence": "what follows if it is not done (a penalty, a sanction or an appeal)",
     "oversight": "the body that checks or enforces it",
+    "local": "facts about your own area",
     "method": "the method behind a figure",
     "comparison": "a comparison on that measure",
     "document": "the contents of another document",

@@ -113,6 +113,26 @@ def test_a_date_the_question_already_quotes_does_not_answer_it() -> None:
     assert ask_gap(question, _units("The Harbours Act 1964 came into force in 1965.")) == 0
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which harbours in our area have dredging grants?",
+        "how much ferry money is there for our LEP area?",
+        "which marinas are near us then?",
+    ],
+)
+def test_which_things_or_how_much_in_the_askers_own_area_is_never_supplied(
+    question: str,
+) -> None:
+    assert "local" in asks_for(question)
+    assert ask_gap(question, _units("Harbours such as Kestle and Port Ewan have grants.")) == 1
+
+
+def test_the_askers_area_as_context_is_not_a_local_ask() -> None:
+    assert "local" not in asks_for("What can harbours do for our area?")
+    assert "local" not in asks_for("Which harbours count as ports? We have many in our area.")
+
+
 def test_an_abbreviation_must_be_spelled_out() -> None:
     question = "What does HRB stand for, the body that runs the port?"
     assert ask_gap(question, _units("The port is run by the HRB under a lease.")) == 1
