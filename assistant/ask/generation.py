@@ -100,8 +100,7 @@ class ExtractiveGenerator:
         ]
         order = {id(h): (h.chunk.source, h.chunk.position) for h in hits}
         rows = sorted(dict.fromkeys(rows), key=lambda r: order[id(hits[r[0]])])
-        asked = set(tokenize(question))
-        named = [r for r in rows if (key := set(tokenize(record_key(r[1])))) and key <= asked]
+        named = _named(rows, question)
         return named + [r for r in rows if r not in named] if named else rows
 
     def rank_sentences(self, question: str, hits: Sequence[Hit]) -> list[tuple[float, int, str]]:
@@ -194,6 +193,10 @@ class ExtractiveGenerator:
             if answers:
                 ranked = answers
                 lead_score, lead_hit, lead = ranked[0]
+        named = _named(rows, question)
+        if named and is_record(BULLET.sub("", lead)) and all(lead != r[1] for r in named):
+            # a row leads, but the question names another ("the Involve level"): that one
+            lead_hit, lead = named[0]
         yield f"{BULLET.sub('', lead)} [{lead_hit + 1}]"
         points: list[str] = []
         seen = [_key(lead)]
@@ -239,6 +242,17 @@ def _key(sentence: str) -> frozenset[str]:
 def _repeats(key: frozenset[str], seen: Sequence[frozenset[str]]) -> bool:
     """Most of the sentence's words are in one already shown: it would say it again."""
     return any(len(key & k) >= 0.6 * min(len(key), len(k)) for k in seen)
+
+
+def _named(rows: Sequence[tuple[int, str]], question: str) -> list[tuple[int, str]]:
+    """The rows the question names by their first column ("the Involve level"); marks in
+    that column such as "(0)" or "(+)" are not part of the name."""
+    asked = set(tokenize(question))
+    return [r for r in rows if (key := _name_words(record_key(r[1]))) and key <= asked]
+
+
+def _name_words(key: str) -> set[str]:
+    return {t for t in tokenize(key) if not t.replace(".", "").isdigit()}
 
 
 def _row_points(rows: Sequence[tuple[int, str]]) -> str:

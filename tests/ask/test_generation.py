@@ -106,3 +106,21 @@ def test_the_row_a_question_names_comes_first() -> None:
     assert best.startswith("*Table:")
     assert answer.startswith("Ferry — Berths: 6")
     assert "- Dinghy — Berths: 40" in answer
+
+
+def test_a_row_named_without_the_marks_in_its_first_column_comes_first() -> None:
+    marked = PASSAGE.replace("Dinghy —", "Dinghy (-) —").replace("Ferry —", "Ferry (0) —")
+    chunk = Chunk("c1", marked, "port.md", "Port guide", ("Berths",), (), 0, "h", "text")
+    generator = ExtractiveGenerator(KeywordIndex([marked, "Ferries sail daily."]))
+    question = "Berth Use Spectrum, Harbour Masters Association: the Ferry level?"
+    answer = "".join(generator.stream(question, [Hit((chunk,), 1.0, 0.9, 1.0)]))
+    assert answer.startswith("Ferry (0) — Berths: 6")
+
+
+def test_when_a_row_leads_the_row_the_question_names_leads_instead() -> None:
+    rows = "Dinghy (-) — Berths: 40; Fee: low\nFerry (0) — Berths: 6; Fee: high"
+    chunk = Chunk("c1", rows, "port.md", "Port guide", ("Berths",), (), 0, "h", "text")
+    generator = ExtractiveGenerator(KeywordIndex([rows, "Ferries sail daily."]))
+    question = "Ferry level: are its berths low fee?"  # the dinghy row has "low"
+    answer = "".join(generator.stream(question, [Hit((chunk,), 1.0, 0.9, 1.0)]))
+    assert answer.startswith("Ferry (0) — Berths: 6")
