@@ -269,7 +269,10 @@ def build_answer_chain(
     settings: Settings, retriever: HybridRetriever, prompts: PromptSet
 ) -> tuple[AnswerChain, str]:
     extractive = ExtractiveGenerator(
-        retriever.keywords, retriever.sentences, retriever.embeddings.embed_query
+        retriever.keywords,
+        retriever.sentences,
+        retriever.embeddings.embed_query,
+        query_terms=retriever.query_terms,
     )
     # read the sentence vectors ingest saved; embed (and save) only what is missing
     keep_library_vectors(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.ask.prompts import PromptSet
+from assistant.ask.query_terms import QueryTerms
 from assistant.ask.retrieval import Hit
 from assistant.ask.sentences import (
     answers_kind,
@@ -71,12 +72,16 @@ class ExtractiveGenerator:
         embed_query: EmbedQuery | None = None,
         max_points: int = 3,
         max_hits: int = 3,
+        query_terms: QueryTerms | None = None,
     ) -> None:
+        """``query_terms``: the guidance's words for officers' phrases, which sentences are
+        ranked with as retrieval searched with them ("signs off" finds "agreed")."""
         self.keywords = keywords
         self.sentences = sentences
         self.embed_query = embed_query
         self.max_points = max_points
         self.max_hits = max_hits
+        self.query_terms = query_terms or QueryTerms()
 
     @staticmethod
     def units(texts: Sequence[str]) -> list[str]:
@@ -169,7 +174,7 @@ class ExtractiveGenerator:
         return [] if best is None else [(best[1], item) for item in best[2][:MAX_LIST_ITEMS]]
 
     def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str]:
-        ranked = self.rank_sentences(question, hits)
+        ranked = self.rank_sentences(self.query_terms.expand(question), hits)
         if not ranked:
             return
         lead_score, lead_hit, lead = ranked[0]

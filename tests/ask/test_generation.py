@@ -124,3 +124,23 @@ def test_when_a_row_leads_the_row_the_question_names_leads_instead() -> None:
     question = "Ferry level: are its berths low fee?"  # the dinghy row has "low"
     answer = "".join(generator.stream(question, [Hit((chunk,), 1.0, 0.9, 1.0)]))
     assert answer.startswith("Ferry (0) — Berths: 6")
+
+
+def test_sentences_are_ranked_with_the_guidance_words_for_the_officers_phrase() -> None:
+    from assistant.ask.query_terms import QueryTerm, QueryTerms
+
+    text = (
+        "Harbour plans cover the moorings, the dredging, the quay and the slipways of a port.\n"
+        "Each harbour plan is drawn up locally and agreed with the board."
+    )
+    chunk = Chunk("c1", text, "port.md", "Port guide", ("Plans",), (), 0, "h", "text")
+    terms = QueryTerms(terms=(QueryTerm(phrases=("sign off",), adds=("agreed",), why="t"),))
+    hits = [Hit((chunk,), 1.0, 0.9, 1.0)]
+    question = "Who has to sign off harbour plans?"
+    keywords = KeywordIndex([text, "Ferries sail daily."])
+    plain = "".join(ExtractiveGenerator(keywords).stream(question, hits))
+    bridged = ExtractiveGenerator(keywords, query_terms=terms)
+    assert plain.startswith("Harbour plans cover the moorings")
+    assert "".join(bridged.stream(question, hits)).startswith(
+        "Each harbour plan is drawn up locally"
+    )
